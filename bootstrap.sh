@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine:
+#   ./bootstrap.sh demo   set everything up and build the demo province into output/
+#   ./bootstrap.sh test   set everything up (browser included) and run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=.venv
+PY=${PYTHON:-python3}
+
+python_env() {
+  # A virtual environment with the pinned packages; re-installed only when a requirements file changes.
+  local reqs=$1 stamp="$VENV/.installed-$1"
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV"
+  fi
+  local sum
+  sum=$(cat requirements*.txt | sha256sum | cut -c1-16)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$reqs"
+    echo "$sum" > "$stamp"
+  fi
+}
+
+system_packages() {
+  # Headless Chromium from Debian's packages for the browser tests (never a browser download).
+  if [ -x /usr/bin/chromium ]; then return; fi
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if command -v apt-get >/dev/null; then
+    echo "Cài đặt Chromium (gói Debian) cho các kiểm thử trên trình duyệt..."
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver fonts-noto-core >/dev/null
+  else
+    echo "Không tìm thấy apt-get: hãy cài Chromium tại /usr/bin/chromium rồi chạy lại." >&2
+    exit 1
+  fi
+}
+
+case "${1:-}" in
+  demo)
+    python_env requirements.txt
+    "$VENV/bin/invoke" build
+    ;;
+  test)
+    python_env requirements-dev.txt
+    system_packages
+    shift
+    "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "Cách dùng: ./bootstrap.sh demo | ./bootstrap.sh test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,72 @@
+"""Shared Pelican settings for every component portal of the province.
+
+Per-site values (PATH, OUTPUT_PATH, SITENAME, PORTAL, FEED_DOMAIN...) come from
+``content/<site>/site.yaml`` and are filled in by ``plugins/portal/build.py``; run builds with
+``invoke build`` rather than ``pelican`` directly.
+"""
+
+AUTHOR = ""
+SITENAME = "Cổng thông tin điện tử"
+SITEURL = ""
+RELATIVE_URLS = True  # the demo also opens from disk; publishconf.py switches to absolute URLs
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+
+THEME = "themes/cong-thong-tin"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["portal"]
+
+# Content layout: one folder per content type (see plugins/portal/content_types.py).
+ARTICLE_PATHS = ["tin-tuc", "thong-bao", "pho-bien-phap-luat", "van-ban", "thu-tuc", "lich-cong-tac",
+                 "hoi-dap", "du-thao", "du-an", "ngan-sach", "quy-hoach"]
+PAGE_PATHS = ["trang"]
+STATIC_PATHS = ["tep", "anh"]
+IGNORE_FILES = [".*", "site.yaml"]
+USE_FOLDER_AS_CATEGORY = False
+FILENAME_METADATA = r"(?!)"  # never take metadata from file names
+READERS = {"rst": None, "html": None, "htm": None}
+
+# URLs: items set their own url/save_as (<type>/<slug>.html); these are the listing pages.
+ARTICLE_URL = ARTICLE_SAVE_AS = "{category.slug}/{slug}.html"
+PAGE_URL = PAGE_SAVE_AS = "trang/{slug}.html"
+DIRECT_TEMPLATES = ["index", "tags", "archives"]
+ARCHIVES_SAVE_AS = "luu-tru/index.html"
+TAGS_SAVE_AS = "tu-khoa/index.html"
+TAG_URL = TAG_SAVE_AS = "tu-khoa/{slug}.html"
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""  # sections are written by the portal plugin
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""  # drafts are never published
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"archives": None, "tag": None, "section": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang-{number}.html", "{base_name}/trang-{number}.html"),
+)
+
+# Feeds: Atom and RSS 2.0, all items and per section (category slug = type id).
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+FEED_MAX_ITEMS = 50
+RSS_FEED_SUMMARY_ONLY = True
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+SUMMARY_MAX_LENGTH = 60
+TYPOGRIFY = False
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False  # each site is rendered into a fresh folder and swapped in
+OUTPUT_SOURCES = False

@@ -1,0 +1,78 @@
+"""Validate a whole site without building it: every file, every reference, every URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import content_types, document, sites
+from .problems import ERROR, WARNING, Problem, relpath
+
+ASSET_DIRS = {"tep", "anh"}
+
+
+@dataclass
+class SiteCheck:
+    """What checking one site found: its config, its valid documents and every problem."""
+
+    site_dir: Path
+    site: sites.Site | None
+    documents: list[document.Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.site is not None and not any(p.severity == ERROR for p in self.problems)
+
+
+def check_site(site_dir: Path, root: Path | None = None,
+               max_bytes: int = document.MAX_FILE_BYTES) -> SiteCheck:
+    """Load ``site.yaml`` and every content file of ``site_dir``; never raises for bad content."""
+    site, problems = sites.load(site_dir, root)
+    result = SiteCheck(site_dir=site_dir, site=site, problems=problems)
+    for child in sorted(site_dir.iterdir()):
+        rel = relpath(child, root)
+        if child.name.startswith(".") or child.name == sites.SITE_FILE:
+            continue
+        if child.is_dir() and child.name in ASSET_DIRS:
+            continue
+        ctype = content_types.get(child.name) if child.is_dir() else None
+        if ctype is None:
+            known = ", ".join([t.id for t in content_types.TYPES] + sorted(ASSET_DIRS))
+            result.problems.append(Problem(rel, 0, "Tệp hoặc thư mục không thuộc chuyên mục nào nên bị bỏ qua.",
+                                           expected=f"một trong các thư mục: {known}", found=f"«{child.name}»",
+                                           severity=WARNING, code="thu-muc-la"))
+            continue
+        for path in sorted(child.rglob("*")):
+            if path.is_dir() or path.name.startswith("."):
+                continue
+            if path.suffix.lower() != ".md":
+                result.problems.append(Problem(relpath(path, root), 0, "Tệp không phải Markdown (.md) nên bị bỏ qua.",
+                                               expected="tệp .md; tệp đính kèm đặt trong thư mục tep/",
+                                               found=f"«{path.name}»", severity=WARNING, code="khong-phai-md"))
+                continue
+            doc, doc_problems = document.load(path, site_dir, ctype.id, root, max_bytes)
+            result.problems.extend(doc_problems)
+            if doc is not None and not any(p.severity == ERROR for p in doc_problems):
+                result.documents.append(doc)
+    result.problems.extend(_url_collisions(result.documents))
+    return result
+
+
+def _url_collisions(documents: list[document.Document]) -> list[Problem]:
+    """Two items that would be written to the same URL: an error on each, naming the other."""
+    by_url: dict[str, list[document.Document]] = {}
+    for doc in documents:
+        by_url.setdefault(doc.url, []).append(doc)
+    problems = []
+    for url, docs in sorted(by_url.items()):
+        if len(docs) < 2:
+            continue
+        for doc in docs:
+            others = ", ".join(d.rel for d in docs if d is not doc)
+            problems.append(Problem(doc.rel, doc.line_of(("duong_dan",)) if "duong_dan" in doc.fields else 1,
+                                    f"Hai tin bài sẽ có cùng địa chỉ «{url}»; bài này sẽ ghi đè bài kia.",
+                                    field="duong_dan", label="Đường dẫn (slug)",
+                                    expected="thêm trường «duong_dan:» khác nhau cho từng bài",
+                                    found=f"trùng với {others}", code="trung-duong-dan"))
+    return problems

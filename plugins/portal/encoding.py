@@ -1,0 +1,352 @@
+"""Decode editors' source files, and explain in Vietnamese when they are not UTF-8.
+
+Editors of Vietnamese portals sometimes save Markdown in legacy encodings: UTF-16/UTF-32
+("Unicode" in Notepad/Word), Windows-1258, or the 8-bit font encodings TCVN3 (ABC, .VnTime
+fonts) and VNI Windows (VNI-Times fonts). Text in a font encoding may also reach us as valid
+UTF-8 mojibake ("Th«ng b¸o", "Vieät Nam") after being copied from an old document.
+
+``decode_source`` accepts only UTF-8 (BOM stripped, line endings normalised to LF) and
+otherwise raises ``EncodingProblem`` with a Vietnamese explanation. Detection decodes the
+bytes with every candidate encoding and scores the share of non-ASCII words that are valid
+Vietnamese syllables; the best convincing candidate wins.
+
+TCVN3 has no codes for upper-case letters with a tone mark (those live in a separate
+upper-case font that reuses the lower-case codes), so they are encoded with the lower-case
+byte and decode to lower case.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["EncodingProblem", "decode_source", "guess_legacy_encoding", "encode_legacy",
+           "decode_legacy", "LETTERS"]
+
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng (canonical order)
+_VOWELS = "aăâeêioôơuưy"
+
+
+def _lower_letters() -> tuple[str, ...]:
+    """The 67 lower-case Vietnamese letters outside ASCII, in table order."""
+    out: list[str] = []
+    for vowel in _VOWELS:
+        if vowel not in "aeiouy":
+            out.append(vowel)
+        out.extend(unicodedata.normalize("NFC", vowel + tone) for tone in _TONES)
+    return tuple(out) + ("đ",)
+
+
+LETTERS = _lower_letters()  # with their upper-case forms these are the 134 letters
+
+# TCVN3 (TCVN 5712:1993, VN3) byte of each entry of LETTERS, same order.
+_TCVN3_LOWER = bytes.fromhex(
+    "b5b8b6b7b9 a8bbbebcbdc6 a9c7cac8c9cb ccd0cecfd1 aad2d5d3d4d6 d7ddd8dcde"
+    " dfe3e1e2e4 abe5e8e6e7e9 aceaedebecee eff3f1f2f4 adf5f8f6f7f9 fafdfbfcfe ae")
+_TCVN3_UPPER = dict(zip("ĂÂÊÔƠƯĐ", b"\xa1\xa2\xa3\xa4\xa5\xa6\xa7"))
+# VNI Windows spelling (as Windows-1252 text) of each entry of LETTERS; upper case is .upper().
+_VNI_LOWER = (
+    "aø aù aû aõ aï  aê aè aé aú aü aë  aâ aà aá aå aã aä  eø eù eû eõ eï"
+    "  eâ eà eá eå eã eä  ì í æ ó ò  oø où oû oõ oï  oâ oà oá oå oã oä"
+    "  ô ôø ôù ôû ôõ ôï  uø uù uû uõ uï  ö öø öù öû öõ öï  yø yù yû yõ î  ñ").split()
+assert len(LETTERS) == len(_TCVN3_LOWER) == len(_VNI_LOWER) == 67
+
+
+def _cp1252(byte: int) -> str:
+    return bytes([byte]).decode("cp1252", errors="replace")
+
+
+# Decoding tables. Bytes 0x80-0xA0 (smart quotes, dashes) keep their Windows-1252 meaning, as
+# Word writes them that way in font-encoded documents; other unused high bytes become U+FFFD.
+_TCVN3_DECODE = {b: _cp1252(b) if b <= 0xA0 else "\ufffd" for b in range(0x80, 0x100)}
+_TCVN3_DECODE.update(zip(_TCVN3_LOWER, LETTERS))
+_TCVN3_DECODE.update((b, ch) for ch, b in _TCVN3_UPPER.items())
+_PUNCT_ENCODE = {_cp1252(b): bytes([b]) for b in range(0x80, 0xA1) if _cp1252(b) != "\ufffd"}
+_TCVN3_ENCODE = {ch: bytes([b]) for b, ch in _TCVN3_DECODE.items() if ch != "\ufffd"}
+_TCVN3_ENCODE.update((ch.upper(), bytes([b])) for ch, b in zip(LETTERS, _TCVN3_LOWER)
+                     if ch.upper() not in _TCVN3_ENCODE)  # toned capitals: lower-case code
+
+_VNI_DECODE: dict[str, str] = {}
+_VNI_ENCODE: dict[str, bytes] = dict(_PUNCT_ENCODE)
+for _ch, _seq in zip(LETTERS, _VNI_LOWER):
+    _VNI_ENCODE[_ch] = _seq.encode("cp1252")
+    _VNI_ENCODE[_ch.upper()] = _seq.upper().encode("cp1252")
+    _VNI_DECODE[_seq], _VNI_DECODE[_seq.upper()] = _ch, _ch.upper()
+    if len(_seq) == 2:  # the base letter decides the case: real files mix "Uûy" and "UÛY"
+        _VNI_DECODE[_seq[0].upper() + _seq[1]] = _ch.upper()
+        _VNI_DECODE[_seq[0] + _seq[1].upper()] = _ch
+_VNI_RE = re.compile("|".join(sorted(map(re.escape, _VNI_DECODE), key=len, reverse=True))
+                     + "|[\x80-\xff]")
+
+
+def _decode_vni(data: bytes) -> str:
+    def one(match: re.Match[str]) -> str:
+        seq = match.group()
+        if seq in _VNI_DECODE:
+            return _VNI_DECODE[seq]
+        return _cp1252(ord(seq)) if ord(seq) < 0xC0 else "\ufffd"
+    return _VNI_RE.sub(one, data.decode("latin-1"))
+
+
+def _decode_tcvn3(data: bytes) -> str:
+    return data.decode("latin-1").translate(_TCVN3_DECODE)
+
+
+def _decode_cp1258(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+
+
+_DECODERS = {"tcvn3": _decode_tcvn3, "vni": _decode_vni, "windows-1258": _decode_cp1258}
+
+
+def decode_legacy(data: bytes, encoding: str) -> str:
+    """Decode 'tcvn3', 'vni' or 'windows-1258' bytes to NFC text (for tests and converters)."""
+    return _DECODERS[encoding](data)
+
+
+def encode_legacy(text: str, encoding: str) -> bytes:
+    """Encode text as 'tcvn3', 'vni' or 'windows-1258' the way legacy editors did.
+
+    Used to generate bad-input samples. Raises ValueError for characters the encoding lacks.
+    """
+    out = bytearray()
+    text = unicodedata.normalize("NFC", text)
+    if encoding == "windows-1258":
+        # One cluster = base letter + combining marks; use a precomposed byte when cp1258 has
+        # one, otherwise the base (with breve/circumflex/horn) followed by the tone byte.
+        for cluster in re.findall(r".[\u0300-\u036f]*", unicodedata.normalize("NFD", text), re.S):
+            try:
+                out += unicodedata.normalize("NFC", cluster).encode("cp1258")
+            except UnicodeEncodeError:
+                tones = "".join(c for c in cluster if c in _TONES)
+                rest = unicodedata.normalize("NFC", "".join(c for c in cluster if c not in _TONES))
+                out += (rest + tones).encode("cp1258")
+        return bytes(out)
+    table = {"tcvn3": _TCVN3_ENCODE, "vni": _VNI_ENCODE}[encoding]
+    for ch in text:
+        if ch in table:
+            out += table[ch]
+        elif ch < "\x80":
+            out += ch.encode("ascii")
+        else:
+            raise ValueError(f"{ch!r} cannot be encoded in {encoding}")
+    return bytes(out)
+
+
+# ---- Scoring: what share of the non-ASCII words are Vietnamese syllables? ----
+
+_SYLLABLE = re.compile(
+    r"(?P<initial>ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    r"(?P<nucleus>iêu|yêu|oai|oay|oao|oeo|uây|uôi|ươi|ươu|uya|uyê|uyu|oo(?=ng$|c$)|ai|ao|au"
+    r"|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ưu|ươ|ya|yê"
+    r"|[aăâeêioôơuưy])(?P<final>ng|nh|ch|[cmnpt])?")
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+# Words as they appear in mojibake: letters plus the Latin-1 symbols TCVN3/VNI letters show as.
+_MOJI_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u00a1-\u00ff])+")
+_PUNCT = frozenset("\u00a0“”‘’‚„–—…•·«»°±×§©®™€‹›")
+
+
+def _is_syllable(word: str) -> bool:
+    """True if ``word`` is one well-formed Vietnamese syllable (any case, NFC or NFD)."""
+    word = unicodedata.normalize("NFC", word)
+    # Lower, Title or ALL CAPS; TCVN3 capitals may carry lower-case toned letters ("ĐảNG").
+    if word[1:] != word[1:].lower() and not all(c.isupper() for c in word if c.isascii()):
+        return False
+    nfd = unicodedata.normalize("NFD", word.lower())
+    tones = [c for c in nfd if c in _TONES]
+    match = _SYLLABLE.fullmatch(unicodedata.normalize("NFC", "".join(c for c in nfd
+                                                                     if c not in _TONES)))
+    if len(tones) > 1 or not match:
+        return False
+    initial, nucleus, final = match.group("initial", "nucleus", "final")
+    if final in ("c", "ch", "p", "t") and tones not in (["\u0301"], ["\u0323"]):
+        return False  # stop finals take only the sắc or nặng tone
+    return not (nucleus == "y" and final and initial != "qu")  # "tin", never "tyn"
+
+
+def _score(text: str) -> tuple[float, int]:
+    """(share of valid syllables among non-ASCII words and stray symbols, valid count)."""
+    valid = invalid = 0
+    for match in _WORD.finditer(text):
+        if not match.group().isascii():
+            if _is_syllable(match.group()):
+                valid += 1
+            else:
+                invalid += 1
+    stray = sum(1 for c in text if c > "\x7f" and c not in _PUNCT and not c.isspace()
+                and not c.isalpha() and not unicodedata.combining(c))
+    total = valid + invalid + stray
+    return (valid / total if total else 0.0), valid
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """Recognise UTF-16/UTF-32 by byte-order mark or by the pattern of NUL bytes."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:8192]
+    n = len(sample) // 4
+    if n:
+        col = [sample[i:4 * n:4].count(0) / n for i in range(4)]
+        if (col[2] > 0.9 and col[3] > 0.9 and col[0] < 0.1) or (col[0] > 0.9 and col[1] > 0.9
+                                                                and col[3] < 0.1):
+            return "utf-32"
+    n = len(sample) // 2
+    if n:
+        even, odd = sample[0:2 * n:2].count(0) / n, sample[1:2 * n:2].count(0) / n
+        if odd >= 0.3 and even <= 0.05:
+            return "utf-16-le"
+        if even >= 0.3 and odd <= 0.05:
+            return "utf-16-be"
+    return None
+
+
+def guess_legacy_encoding(data: bytes) -> str | None:
+    """Guess the encoding of bytes that are not plain UTF-8 text.
+
+    Returns 'utf-16-le', 'utf-16-be', 'utf-16' (with BOM), 'utf-32', 'windows-1258', 'tcvn3',
+    'vni', 'windows-1252' (some other 8-bit text), or None (valid UTF-8, or binary data).
+    """
+    wide = _wide_encoding(data)
+    if wide:
+        return wide
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    best, best_key = None, (0.0, 0)
+    for encoding, decoder in _DECODERS.items():
+        key = _score(decoder(data))  # convincing: 60 % valid words and at least two of them
+        if key[0] >= 0.6 and key[1] >= 2 and key > best_key:
+            best, best_key = encoding, key
+    if best:
+        return best
+    # Control characters and bytes undefined in cp1252 mean binary data rather than text.
+    junk = sum(1 for b in data if (b < 32 and b not in b"\t\n\r\f") or b in b"\x81\x8d\x8f\x90\x9d")
+    return "windows-1252" if junk <= len(data) * 0.01 else None
+
+
+def _find_mojibake(text: str) -> tuple[str, str, str, int] | None:
+    """Find TCVN3/VNI text that was read as Windows-1252 and saved as UTF-8.
+
+    A word counts only if it is not a Vietnamese syllable as written, is made of Latin-1
+    characters including an ASCII letter, and becomes a syllable once re-read as TCVN3/VNI.
+    Returns (encoding, bad word, repaired word, offset) or None.
+    """
+    found: dict[str, list[tuple[str, str, int]]] = {"tcvn3": [], "vni": []}
+    foreign = 0
+    for match in _MOJI_WORD.finditer(text):
+        word = match.group()
+        if word.isascii() or _is_syllable(word):
+            continue
+        foreign += 1
+        if len(word) < 2 or not any(c.isascii() for c in word):
+            continue
+        try:
+            raw = word.encode("latin-1")
+        except UnicodeEncodeError:
+            continue
+        for encoding, hits in found.items():
+            fixed = _DECODERS[encoding](raw)
+            if _is_syllable(fixed):
+                hits.append((word, fixed, match.start()))
+    encoding = max(found, key=lambda e: len(found[e]))
+    hits = found[encoding]
+    # Two such words, or one that is the only odd word of a short text ("Vieät Nam").
+    if len(hits) >= 2 or (hits and foreign == 1 and len(_WORD.findall(text)) <= 20):
+        return (encoding, *hits[0])
+    return None
+
+
+# ---- Messages (Vietnamese; the caller adds the file path) ----
+
+_HEAD = "Tệp không được lưu ở dạng UTF-8: nội dung có vẻ được mã hóa theo "
+_WIDE_ADVICE = (" Notepad (kiểu lưu “Unicode”) và Word/Excel (“Unicode Text”) hay lưu tệp theo"
+                " cách này. Hãy mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8"
+                " (Notepad: Save As → Encoding: UTF-8; VS Code: Save with Encoding → UTF-8).")
+_FONT_ADVICE = (" Chỉ chọn lưu lại dạng UTF-8 trong trình soạn thảo là chưa đủ, vì chữ sẽ thành"
+                " dạng “{sample}”. Hãy chuyển mã bằng công cụ Unikey (Công cụ chuyển mã → {src}"
+                " → Unicode), rồi lưu tệp với bảng mã UTF-8 (Unicode).")
+_MESSAGES = {
+    "utf-16": "bảng mã UTF-16 (có BOM)." + _WIDE_ADVICE,
+    "utf-16-le": "bảng mã UTF-16 little-endian (không có BOM)." + _WIDE_ADVICE,
+    "utf-16-be": "bảng mã UTF-16 big-endian (không có BOM)." + _WIDE_ADVICE,
+    "utf-32": "bảng mã UTF-32." + _WIDE_ADVICE,
+    "windows-1258": (
+        "bảng mã Windows-1258 (CP1258, bảng mã tiếng Việt của Windows, dấu thanh tổ hợp)."
+        " Hãy mở lại tệp với đúng bảng mã (VS Code: Reopen with Encoding → Vietnamese"
+        " (Windows 1258); Notepad++: Encoding → Character sets → Vietnamese → Windows-1258),"
+        " kiểm tra chữ có dấu hiển thị đúng rồi lưu lại với bảng mã UTF-8; hoặc chuyển mã bằng"
+        " Unikey (Công cụ chuyển mã → Vietnamese locale CP 1258 → Unicode)."),
+    "tcvn3": "bảng mã TCVN3 (ABC) của các phông chữ .VnTime, .VnArial." + _FONT_ADVICE.format(
+        sample="Th«ng b¸o", src="TCVN3 (ABC)"),
+    "vni": "bảng mã VNI Windows của các phông chữ VNI-Times, VNI-Helve." + _FONT_ADVICE.format(
+        sample="Thoâng baùo", src="VNI Windows"),
+    "windows-1252": (
+        "một bảng mã 8 bit như Windows-1252 (Latin-1, Tây Âu), không phải bảng mã tiếng Việt."
+        " Hãy mở tệp bằng trình soạn thảo, kiểm tra nội dung hiển thị đúng rồi lưu lại với bảng"
+        " mã UTF-8 (Unicode). Nếu chữ tiếng Việt bị mất dấu hoặc sai dấu, hãy lấy lại nội dung"
+        " từ tài liệu gốc."),
+}
+_UNKNOWN = ("Tệp không phải là văn bản UTF-8 hợp lệ và không nhận ra được bảng mã. Có thể đây là"
+            " tệp nhị phân (ảnh, PDF, tài liệu Word…) bị đặt nhầm tên hoặc tệp đã bị hỏng; hãy"
+            " kiểm tra lại và lưu nội dung dưới dạng văn bản với bảng mã UTF-8.")
+_NUL = ("Tệp chứa ký tự NUL (byte 0x00) ở dòng {line}. Điều này thường có nghĩa là tệp nhị phân"
+        " hoặc tệp bị hỏng (ví dụ bị cắt ngang khi sao chép), không phải văn bản Markdown. Hãy"
+        " mở tệp kiểm tra, xóa các ký tự NUL hoặc tạo lại tệp từ bản gốc rồi lưu với bảng mã"
+        " UTF-8.")
+_MOJIBAKE = ("Tệp được lưu ở dạng UTF-8 nhưng nội dung có vẻ là văn bản {src} bị đọc sai bảng mã:"
+             " dòng {line} có “{bad}”, đúng ra là “{good}”. Hãy lấy lại nội dung từ tài liệu gốc"
+             " hoặc chép phần chữ bị lỗi, chuyển mã bằng Unikey (Công cụ chuyển mã → {src} →"
+             " Unicode) rồi dán lại, và lưu tệp với bảng mã UTF-8.")
+_SOURCE_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI Windows"}
+
+
+class EncodingProblem(Exception):
+    """Raised when a source file is not valid UTF-8 text."""
+
+    def __init__(self, message: str, encoding: str | None, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.encoding = encoding
+        self.line = line
+
+
+def _line_at(data: bytes | str, pos: int) -> int:
+    """1-based line of offset ``pos``, counting LF, CRLF and lone CR line endings."""
+    head = data[:pos]
+    nl, cr, crlf = ("\n", "\r", "\r\n") if isinstance(head, str) else (b"\n", b"\r", b"\r\n")
+    return head.count(nl) + head.count(cr) - head.count(crlf) + 1  # type: ignore[arg-type]
+
+
+def decode_source(data: bytes) -> str:
+    """Return text for valid UTF-8 (a UTF-8 BOM is allowed and stripped; CRLF and CR line
+    endings normalised to LF). Otherwise raise EncodingProblem naming the likely encoding."""
+    wide = _wide_encoding(data)
+    if wide:
+        raise EncodingProblem(_HEAD + _MESSAGES[wide], wide, None)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        guess = guess_legacy_encoding(data)
+        if guess is None and b"\0" in data:
+            line = _line_at(data, data.index(b"\0"))
+            raise EncodingProblem(_NUL.format(line=line), None, line) from None
+        line = _line_at(data, exc.start)
+        message = (_HEAD + _MESSAGES[guess]) if guess else _UNKNOWN
+        message += f" Byte không hợp lệ đầu tiên nằm ở dòng {line}."
+        raise EncodingProblem(message, guess, line) from None
+    if "\0" in text:
+        line = _line_at(text, text.index("\0"))
+        raise EncodingProblem(_NUL.format(line=line), None, line)
+    mojibake = _find_mojibake(text)
+    if mojibake:
+        encoding, bad, good, pos = mojibake
+        line = _line_at(text, pos)
+        message = _MOJIBAKE.format(src=_SOURCE_NAMES[encoding], line=line, bad=bad, good=good)
+        raise EncodingProblem(message, encoding, line)
+    return text.replace("\r\n", "\n").replace("\r", "\n")

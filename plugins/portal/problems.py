@@ -1,0 +1,95 @@
+"""Problems found in editors' files, and the errors that carry them.
+
+Every problem names the file, the line, the field (key and Vietnamese label), what was expected
+and what was found, in Vietnamese. Problems are collected over all sites and reported once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
+from pathlib import Path
+
+ERROR = "loi"
+WARNING = "canh-bao"
+SEVERITY_LABELS = {ERROR: "LỖI", WARNING: "CẢNH BÁO"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one file.
+
+    ``path`` is relative to the repository root when possible, ``line`` is 1-based (0 = whole file).
+    ``field`` is the dotted key path (``thanh_phan_ho_so[2].ten``), ``label`` its Vietnamese label.
+    """
+
+    path: str
+    line: int
+    message: str
+    field: str = ""
+    label: str = ""
+    expected: str = ""
+    found: str = ""
+    severity: str = ERROR
+    code: str = dc_field(default="", compare=False)
+
+    def format(self) -> str:
+        """One human-readable Vietnamese line (or a few) for the terminal."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        head = f"{where}: {SEVERITY_LABELS.get(self.severity, self.severity)}"
+        if self.field:
+            name = f"«{self.label}» ({self.field})" if self.label else f"({self.field})"
+            head += f" trường {name}"
+        text = f"{head}: {self.message}"
+        if self.expected:
+            text += f"\n    Cần: {self.expected}"
+        if self.found:
+            text += f"\n    Đang có: {self.found}"
+        return text
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class PortalError(Exception):
+    """An expected failure; the CLI prints its message without a traceback."""
+
+
+class ContentProblems(PortalError):
+    """Raised when validation found errors; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} vấn đề trong nội dung")
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]
+
+
+def short(value: object, limit: int = 80) -> str:
+    """Show a found value compactly, quoted, for messages."""
+    if value is None:
+        return "(trống)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = str(value)
+    text = text.replace("\n", " ")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"«{text}»" if not isinstance(value, (dict, list)) else text
+
+
+def relpath(path: Path, root: Path | None) -> str:
+    """Path relative to ``root`` when it lies inside it, POSIX separators."""
+    path = Path(path)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()

@@ -1,0 +1,109 @@
+"""``invoke new``: a new content file whose front matter follows the type's schema.
+
+Required fields get a placeholder that passes validation (the editor replaces it); optional
+fields are listed as comments with their Vietnamese labels, so the file doubles as a form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import content_types, schema
+from .slugs import slugify
+
+
+class ScaffoldError(Exception):
+    """The scaffold cannot be created (unknown site or type, file exists)."""
+
+
+def create(content_dir: Path, site_id: str, type_id: str, title: str, now: dt.datetime) -> Path:
+    """Write ``content/<site>/<type>/<date>-<slug>.md`` and return its path."""
+    ctype = content_types.get(type_id)
+    if ctype is None:
+        raise ScaffoldError(f"Không có loại tin bài «{type_id}». Các loại: "
+                            + ", ".join(t.id for t in content_types.TYPES))
+    site_dir = content_dir / site_id
+    if not (site_dir / "site.yaml").is_file():
+        raise ScaffoldError(f"Không có cổng «{site_id}» (thiếu content/{site_id}/site.yaml).")
+    title = title or f"{ctype.label} mới"
+    slug = slugify(title) or "bai-moi"
+    path = site_dir / type_id / f"{now:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        raise ScaffoldError(f"Tệp đã tồn tại: {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(type_id, title, now, slug), encoding="utf-8")
+    return path
+
+
+def render(type_id: str, title: str, now: dt.datetime, slug: str) -> str:
+    root = schema.subschema(type_id, ())
+    required = set(root.get("required", []))
+    lines = ["---", f"# {schema.schema(type_id)['title']}: các trường có dấu # ở đầu là không bắt buộc."]
+    values = {"tieu_de": title, "ngay": now.strftime("%Y-%m-%d %H:%M")}
+    for key, node in schema.properties_of(root).items():
+        label = schema.label(type_id, (key,))
+        if key in required:
+            value = values.get(key, _placeholder(type_id, (key,), now, slug))
+            lines += _yaml(key, value, label)
+        else:
+            lines.append(f"# {key}:   # {label}")
+    lines += ["---", "", "Nội dung viết bằng Markdown tại đây.", ""]
+    return "\n".join(lines)
+
+
+def _placeholder(type_id: str, path: tuple, now: dt.datetime, slug: str):
+    node = schema.subschema(type_id, path)
+    kind = node.get("type")
+    if "enum" in node:
+        return node["enum"][0]
+    if node.get("format") == "ngay":
+        return now.strftime("%Y-%m-%d")
+    if node.get("format") == "ngay-gio":
+        return now.strftime("%Y-%m-%d %H:%M")
+    if node.get("format") == "tep":
+        return f"tep/{slug}.pdf"
+    if path[-1] == "so_ky_hieu":
+        return "01/QĐ-UBND"
+    if path[-1] == "ma_thu_tuc":
+        return "1.000000.000.00.00.H99"
+    if path[-1] == "tu_ngay":
+        return (now - dt.timedelta(days=now.weekday())).strftime("%Y-%m-%d")
+    if kind == "array":
+        return [_placeholder(type_id, path + (0,), now, slug) for _ in range(max(1, node.get("minItems", 1)))]
+    if kind == "object":
+        props = schema.properties_of(node)
+        return {k: _placeholder(type_id, path + (k,), now, slug) for k in node.get("required", []) if k in props}
+    if kind == "integer":
+        return node.get("minimum", 0)
+    if kind == "boolean":
+        return False
+    text = f"(điền {schema.label(type_id, path).lower()})"
+    return text if len(text) >= node.get("minLength", 0) else text + " " * (node["minLength"] - len(text))
+
+
+def _yaml(key: str, value, label: str, indent: str = "") -> list[str]:
+    comment = f"   # {label}" if label else ""
+    if isinstance(value, list):
+        out = [f"{indent}{key}:{comment}"]
+        for item in value:
+            if isinstance(item, dict):
+                first = True
+                for k, v in item.items():
+                    prefix = f"{indent}  - " if first else f"{indent}    "
+                    out.append(f"{prefix}{k}: {_scalar(v)}")
+                    first = False
+            else:
+                out.append(f"{indent}  - {_scalar(item)}")
+        return out
+    if isinstance(value, dict):
+        return [f"{indent}{key}:{comment}"] + [f"{indent}  {k}: {_scalar(v)}" for k, v in value.items()]
+    return [f"{indent}{key}: {_scalar(value)}{comment}"]
+
+
+def _scalar(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

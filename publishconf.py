@@ -1,0 +1,11 @@
+"""Production settings: absolute links on each site's own domain (``dia_chi_web`` in site.yaml)."""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(__file__))
+
+from pelicanconf import *  # noqa: E402,F403
+
+RELATIVE_URLS = False
+PORTAL_ABSOLUTE_URLS = True  # build.py sets SITEURL to the site's dia_chi_web
