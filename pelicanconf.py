@@ -5,7 +5,6 @@ Per-site values (PATH, OUTPUT_PATH, SITENAME, PORTAL, FEED_DOMAIN...) come from
 ``invoke build`` rather than ``pelican`` directly.
 """
 
-AUTHOR = ""
 SITENAME = "Cổng thông tin điện tử"
 SITEURL = ""
 RELATIVE_URLS = True  # the demo also opens from disk; publishconf.py switches to absolute URLs

@@ -7,5 +7,4 @@ sys.path.append(os.path.dirname(__file__))
 
 from pelicanconf import *  # noqa: E402,F403
 
-RELATIVE_URLS = False
-PORTAL_ABSOLUTE_URLS = True  # build.py sets SITEURL to the site's dia_chi_web
+RELATIVE_URLS = False  # SITEURL is each site's dia_chi_web (set by plugins/portal/build.py)

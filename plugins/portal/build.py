@@ -7,6 +7,8 @@ a failed build leaves the last good site in place and one broken site never stop
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
 import multiprocessing
@@ -154,15 +156,15 @@ def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path) ->
         "SITENAME": config["ten_cong"],
         "PORTAL": config,
         "PORTAL_DOCUMENTS": {str(d.path.resolve()): d for d in checked.documents},
+        # Feeds and sitemaps always carry absolute links; pages stay relative unless
+        # RELATIVE_URLS is off (publishconf.py), so the demo also opens from disk.
+        "SITEURL": config["dia_chi_web"].rstrip("/"),
         "FEED_DOMAIN": config["dia_chi_web"].rstrip("/"),
         "CACHE_PATH": str(output.resolve() / ".cache"),
     }
     if config.get("so_tin_moi_trang"):
         overrides["DEFAULT_PAGINATION"] = config["so_tin_moi_trang"]
-    settings = read_settings(str(settings_file), override=overrides)
-    if settings.get("PORTAL_ABSOLUTE_URLS"):
-        settings["SITEURL"] = config["dia_chi_web"].rstrip("/")
-    return settings
+    return read_settings(str(settings_file), override=overrides)
 
 
 class _Collect(logging.Handler):
@@ -185,7 +187,8 @@ def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path) -> 
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(collector)
     try:
-        Pelican(settings).run()
+        with contextlib.redirect_stdout(io.StringIO()):  # Pelican's own "Done: ..." summary
+            Pelican(settings).run()
     finally:
         pelican_logger.removeHandler(collector)
         shutil.rmtree(output / ".cache", ignore_errors=True)

@@ -140,6 +140,8 @@ _SYLLABLE = re.compile(
     r"(?P<nucleus>iêu|yêu|oai|oay|oao|oeo|uây|uôi|ươi|ươu|uya|uyê|uyu|oo(?=ng$|c$)|ai|ao|au"
     r"|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ưu|ươ|ya|yê"
     r"|[aăâeêioôơuưy])(?P<final>ng|nh|ch|[cmnpt])?")
+_OPEN_NUCLEI = frozenset("ai ao au ay âu ây eo êu ia iu oi ôi ơi ui ưi ưu ua ưa iêu yêu oai oay oao"
+                         " oeo uây uôi ươi ươu uya uyu".split())
 _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 # Words as they appear in mojibake: letters plus the Latin-1 symbols TCVN3/VNI letters show as.
 _MOJI_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u00a1-\u00ff])+")
@@ -161,6 +163,8 @@ def _is_syllable(word: str) -> bool:
     initial, nucleus, final = match.group("initial", "nucleus", "final")
     if final in ("c", "ch", "p", "t") and tones not in (["\u0301"], ["\u0323"]):
         return False  # stop finals take only the sắc or nặng tone
+    if final and nucleus in _OPEN_NUCLEI:
+        return False  # nuclei ending in a glide (or ia/ua/ưa) take no final consonant
     return not (nucleus == "y" and final and initial != "qu")  # "tin", never "tyn"
 
 
@@ -231,33 +235,42 @@ def guess_legacy_encoding(data: bytes) -> str | None:
 def _find_mojibake(text: str) -> tuple[str, str, str, int] | None:
     """Find TCVN3/VNI text that was read as Windows-1252 and saved as UTF-8.
 
-    A word counts only if it is not a Vietnamese syllable as written, is made of Latin-1
-    characters including an ASCII letter, and becomes a syllable once re-read as TCVN3/VNI.
+    A candidate is a word that is not a Vietnamese syllable as written and is made of Latin-1
+    characters including an ASCII letter; it is a hit if re-reading it as TCVN3/VNI gives a
+    syllable. Foreign words ("Müller", "på") are rarely hits, so we need two distinct hits making
+    up half the candidates, and three hits or one unmistakable one: a TCVN3 symbol-letter
+    ("Th«ng") or capital inside a word ("ViÖt"), or two VNI diacritic bytes ("ñöôøng").
     Returns (encoding, bad word, repaired word, offset) or None.
     """
-    found: dict[str, list[tuple[str, str, int]]] = {"tcvn3": [], "vni": []}
-    foreign = 0
+    hits: dict[str, list[tuple[str, str, int]]] = {"tcvn3": [], "vni": []}
+    candidates = 0
     for match in _MOJI_WORD.finditer(text):
         word = match.group()
-        if word.isascii() or _is_syllable(word):
-            continue
-        foreign += 1
-        if len(word) < 2 or not any(c.isascii() for c in word):
+        if word.isascii() or len(word) < 2 or not any(c.isascii() for c in word):
             continue
         try:
             raw = word.encode("latin-1")
         except UnicodeEncodeError:
             continue
-        for encoding, hits in found.items():
+        if _is_syllable(word):
+            continue
+        candidates += 1
+        for encoding, found in hits.items():
             fixed = _DECODERS[encoding](raw)
             if _is_syllable(fixed):
-                hits.append((word, fixed, match.start()))
-    encoding = max(found, key=lambda e: len(found[e]))
-    hits = found[encoding]
-    # Two such words, or one that is the only odd word of a short text ("Vieät Nam").
-    if len(hits) >= 2 or (hits and foreign == 1 and len(_WORD.findall(text)) <= 20):
-        return (encoding, *hits[0])
-    return None
+                found.append((word, fixed, match.start()))
+    encoding = max(hits, key=lambda e: len({w for w, _, _ in hits[e]}))
+    found = hits[encoding]
+    distinct = {w for w, _, _ in found}
+    if len(distinct) < 2 or len(found) * 2 < candidates:
+        return None
+    if encoding == "tcvn3":
+        strong = any(any("\xa1" <= c <= "\xbf" or c in "×÷" for c in w)
+                     or not all(c.isupper() for c in w if c.isascii()) and w[1:] != w[1:].lower()
+                     for w in distinct)
+    else:
+        strong = any(sum(not c.isascii() for c in w) >= 2 for w in distinct)
+    return (encoding, *found[0]) if strong or len(distinct) >= 3 else None
 
 
 # ---- Messages (Vietnamese; the caller adds the file path) ----

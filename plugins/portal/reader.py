@@ -55,8 +55,9 @@ class PortalMarkdownReader(BaseReader):
             "slug": doc.slug,
             "status": doc.status,
             "template": doc.type.template,
-            "url": doc.url,
-            "save_as": doc.url,
+            # Drafts are read (so links to them can be checked) but never written.
+            "url": doc.url if doc.status != "draft" else "",
+            "save_as": doc.url if doc.status != "draft" else "",
             "category": category,
             "portal_type": doc.type.id,
             "fields": f,
