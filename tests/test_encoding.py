@@ -37,8 +37,8 @@ GENUINE = (
     "cho trẻ em, mẹ và bé; sẽ miễn phí, đề nghị để bên cạnh phòng học nhỏ, mỗi tổ một cơ sở.\n"
     "Cán bộ với người dân hợp tác, không để vỡ kế hoạch; tùy thú vui, cũng dụng công từ những "
     "thực tế, lịch sử chứng minh; kỹ thuật ỷ lại thì quỵ ngã, kỳ vọng nghĩa tình chè xanh.\n"
-    "Hằng năm khuỷu tay, rượu cần, ngoằn ngoèo, xoong nồi, khuya khoắt, thuở ấy, quở trách, giặt giũ, "
-    "huyện Krông Búk, tỉnh Đắk Lắk.\n"
+    "Hằng năm khuỷu tay, rượu cần, ngoằn ngoèo, xoong nồi, khuya khoắt, thuở ấy, quở trách, "
+    "giặt giũ, huyện Krông Búk, tỉnh Đắk Lắk.\n"
 )
 FOREIGN = (
     "Đối tác: ông Müller (Zürich), bà Hélène ở quán café « Le Monde », São Paulo, Gödel, "
@@ -158,6 +158,19 @@ def test_windows_1252_non_vietnamese():
     assert problem.line == 2
 
 
+@pytest.mark.parametrize("text", [DOC, PARAGRAPH])
+def test_vietnamese_saved_as_ansi_loses_letters(text):
+    """Notepad "ANSI" on a Western Windows turns letters cp1252 lacks into "?"."""
+    data = text.encode("cp1252", errors="replace")
+    assert b"?" in data
+    _assert_problem(data, "windows-1252", "Windows-1252", "dấu “?”", "tài liệu gốc")
+
+
+def test_windows_1258_with_query_strings_is_still_windows_1258():
+    text = DOC + "Xem thêm tại https://dichvucong.gov.vn/p/home?lang=vi&id=12 và ?page=2.\n"
+    _assert_problem(encode_legacy(text, "windows-1258"), "windows-1258")
+
+
 def test_binary_data_is_not_text():
     data = bytes(range(256)) * 8
     assert guess_legacy_encoding(data) is None
@@ -197,13 +210,36 @@ def test_mojibake_in_utf8(font, misread_as, text):
 
 
 @pytest.mark.parametrize("sample, font, good", [
-    ("Vieät Nam", "vni", "Việt"),
+    ("COÄNG HOØA XAÕ HOÄI CHUÛ NGHÓA VIEÄT NAM", "vni", "CỘNG"),
+    ("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam", "vni", "Cộng"),
     ("Th«ng b¸o", "tcvn3", "Thông"),
+    ("ViÖt Nam, ngµy 2 th¸ng 3", "tcvn3", "Việt"),
     ("Xin chaøo caùc baïn", "vni", "chào"),
+    ("title: Ñaêng kyù khai sinh", "vni", "Đăng"),
 ])
 def test_short_mojibake(sample, font, good):
     problem = _assert_problem(sample.encode("utf-8"), font, good)
     assert problem.line == 1
+
+
+def test_mojibake_needs_more_than_one_plain_word():
+    """A single VNI word without strong evidence could be a foreign word; it is not flagged."""
+    assert decode_source("Vieät Nam".encode("utf-8")) == "Vieät Nam"
+
+
+# Each of these re-reads as a Vietnamese-looking syllable in TCVN3 or VNI.
+TRAPS = ["Müller", "Gün", "Düc", "Tromsø", "Søn", "på", "Meán", "µm", "În", "Män", "Hën", "Sèp",
+         "oân", "sön", "Ýu"]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_foreign_words_that_look_like_mojibake_are_not_flagged(form):
+    lines = [f"Ông {name} đã đến làm việc với Ủy ban nhân dân tỉnh." for name in TRAPS]
+    text = "\n".join([PARAGRAPH, *lines, "Khách mời: Müller, Gün và Søn; kích thước 5 µm."])
+    text = unicodedata.normalize(form, text)
+    assert decode_source(text.encode("utf-8")) == text
+    for name in TRAPS:
+        assert decode_source(f"title: {name}".encode("utf-8")) == f"title: {name}"
 
 
 def test_mojibake_title_in_otherwise_good_document():

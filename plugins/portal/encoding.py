@@ -17,6 +17,7 @@ byte and decode to lower case.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -57,17 +58,17 @@ def _cp1252(byte: int) -> str:
 
 
 # Decoding tables. Bytes 0x80-0xA0 (smart quotes, dashes) keep their Windows-1252 meaning, as
-# Word writes them that way in font-encoded documents; other unused high bytes become U+FFFD.
+# Word writes them that way in font-encoded documents; unused letter bytes become U+FFFD.
 _TCVN3_DECODE = {b: _cp1252(b) if b <= 0xA0 else "\ufffd" for b in range(0x80, 0x100)}
 _TCVN3_DECODE.update(zip(_TCVN3_LOWER, LETTERS))
 _TCVN3_DECODE.update((b, ch) for ch, b in _TCVN3_UPPER.items())
-_PUNCT_ENCODE = {_cp1252(b): bytes([b]) for b in range(0x80, 0xA1) if _cp1252(b) != "\ufffd"}
 _TCVN3_ENCODE = {ch: bytes([b]) for b, ch in _TCVN3_DECODE.items() if ch != "\ufffd"}
+_TCVN3_ENCODE.update((chr(b), bytes([b])) for b in range(0x80))
 _TCVN3_ENCODE.update((ch.upper(), bytes([b])) for ch, b in zip(LETTERS, _TCVN3_LOWER)
                      if ch.upper() not in _TCVN3_ENCODE)  # toned capitals: lower-case code
 
 _VNI_DECODE: dict[str, str] = {}
-_VNI_ENCODE: dict[str, bytes] = dict(_PUNCT_ENCODE)
+_VNI_ENCODE = {ch: code for ch, code in _TCVN3_ENCODE.items() if code <= b"\xa0"}
 for _ch, _seq in zip(LETTERS, _VNI_LOWER):
     _VNI_ENCODE[_ch] = _seq.encode("cp1252")
     _VNI_ENCODE[_ch.upper()] = _seq.upper().encode("cp1252")
@@ -75,17 +76,17 @@ for _ch, _seq in zip(LETTERS, _VNI_LOWER):
     if len(_seq) == 2:  # the base letter decides the case: real files mix "Uûy" and "UÛY"
         _VNI_DECODE[_seq[0].upper() + _seq[1]] = _ch.upper()
         _VNI_DECODE[_seq[0] + _seq[1].upper()] = _ch
-_VNI_RE = re.compile("|".join(sorted(map(re.escape, _VNI_DECODE), key=len, reverse=True))
-                     + "|[\x80-\xff]")
+for _b in range(0x80, 0x100):  # lone diacritic bytes are errors; VNI symbols are as in cp1252
+    _VNI_DECODE.setdefault(chr(_b), _cp1252(_b) if _b < 0xC0 else "\ufffd")
+_VNI_MODS: dict[str, str] = {}  # base letter -> the diacritic bytes that may follow it
+for _seq in (key for key in _VNI_DECODE if len(key) == 2):
+    _VNI_MODS[_seq[0]] = _VNI_MODS.get(_seq[0], "") + _seq[1]
+_VNI_RE = re.compile("|".join(f"{b}[{m}]" for b, m in _VNI_MODS.items()) + "|[\x80-\xff]")
+del _b, _ch, _seq
 
 
 def _decode_vni(data: bytes) -> str:
-    def one(match: re.Match[str]) -> str:
-        seq = match.group()
-        if seq in _VNI_DECODE:
-            return _VNI_DECODE[seq]
-        return _cp1252(ord(seq)) if ord(seq) < 0xC0 else "\ufffd"
-    return _VNI_RE.sub(one, data.decode("latin-1"))
+    return _VNI_RE.sub(lambda match: _VNI_DECODE[match.group()], data.decode("latin-1"))
 
 
 def _decode_tcvn3(data: bytes) -> str:
@@ -109,9 +110,9 @@ def encode_legacy(text: str, encoding: str) -> bytes:
 
     Used to generate bad-input samples. Raises ValueError for characters the encoding lacks.
     """
-    out = bytearray()
     text = unicodedata.normalize("NFC", text)
     if encoding == "windows-1258":
+        out = bytearray()
         # One cluster = base letter + combining marks; use a precomposed byte when cp1258 has
         # one, otherwise the base (with breve/circumflex/horn) followed by the tone byte.
         for cluster in re.findall(r".[\u0300-\u036f]*", unicodedata.normalize("NFD", text), re.S):
@@ -123,14 +124,10 @@ def encode_legacy(text: str, encoding: str) -> bytes:
                 out += (rest + tones).encode("cp1258")
         return bytes(out)
     table = {"tcvn3": _TCVN3_ENCODE, "vni": _VNI_ENCODE}[encoding]
-    for ch in text:
-        if ch in table:
-            out += table[ch]
-        elif ch < "\x80":
-            out += ch.encode("ascii")
-        else:
-            raise ValueError(f"{ch!r} cannot be encoded in {encoding}")
-    return bytes(out)
+    missing = [ch for ch in text if ch not in table]
+    if missing:
+        raise ValueError(f"{missing[0]!r} cannot be encoded in {encoding}")
+    return b"".join(table[ch] for ch in text)
 
 
 # ---- Scoring: what share of the non-ASCII words are Vietnamese syllables? ----
@@ -142,12 +139,14 @@ _SYLLABLE = re.compile(
     r"|[aăâeêioôơuưy])(?P<final>ng|nh|ch|[cmnpt])?")
 _OPEN_NUCLEI = frozenset("ai ao au ay âu ây eo êu ia iu oi ôi ơi ui ưi ưu ua ưa iêu yêu oai oay oao"
                          " oeo uây uôi ươi ươu uya uyu".split())
+_NO_TONES = dict.fromkeys(map(ord, _TONES))
 _WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 # Words as they appear in mojibake: letters plus the Latin-1 symbols TCVN3/VNI letters show as.
 _MOJI_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u00a1-\u00ff])+")
 _PUNCT = frozenset("\u00a0“”‘’‚„–—…•·«»°±×§©®™€‹›")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_syllable(word: str) -> bool:
     """True if ``word`` is one well-formed Vietnamese syllable (any case, NFC or NFD)."""
     word = unicodedata.normalize("NFC", word)
@@ -156,8 +155,7 @@ def _is_syllable(word: str) -> bool:
         return False
     nfd = unicodedata.normalize("NFD", word.lower())
     tones = [c for c in nfd if c in _TONES]
-    match = _SYLLABLE.fullmatch(unicodedata.normalize("NFC", "".join(c for c in nfd
-                                                                     if c not in _TONES)))
+    match = _SYLLABLE.fullmatch(unicodedata.normalize("NFC", nfd.translate(_NO_TONES)))
     if len(tones) > 1 or not match:
         return False
     initial, nucleus, final = match.group("initial", "nucleus", "final")
@@ -170,16 +168,10 @@ def _is_syllable(word: str) -> bool:
 
 def _score(text: str) -> tuple[float, int]:
     """(share of valid syllables among non-ASCII words and stray symbols, valid count)."""
-    valid = invalid = 0
-    for match in _WORD.finditer(text):
-        if not match.group().isascii():
-            if _is_syllable(match.group()):
-                valid += 1
-            else:
-                invalid += 1
-    stray = sum(1 for c in text if c > "\x7f" and c not in _PUNCT and not c.isspace()
-                and not c.isalpha() and not unicodedata.combining(c))
-    total = valid + invalid + stray
+    words = [word for word in _WORD.findall(text) if not word.isascii()]
+    valid = sum(map(_is_syllable, words))
+    total = len(words) + sum(1 for c in text if c > "\x7f" and c not in _PUNCT and not c.isspace()
+                             and not c.isalpha() and not unicodedata.combining(c))
     return (valid / total if total else 0.0), valid
 
 
@@ -190,20 +182,15 @@ def _wide_encoding(data: bytes) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     sample = data[:8192]
-    n = len(sample) // 4
-    if n:
-        col = [sample[i:4 * n:4].count(0) / n for i in range(4)]
-        if (col[2] > 0.9 and col[3] > 0.9 and col[0] < 0.1) or (col[0] > 0.9 and col[1] > 0.9
-                                                                and col[3] < 0.1):
-            return "utf-32"
-    n = len(sample) // 2
-    if n:
-        even, odd = sample[0:2 * n:2].count(0) / n, sample[1:2 * n:2].count(0) / n
-        if odd >= 0.3 and even <= 0.05:
-            return "utf-16-le"
-        if even >= 0.3 and odd <= 0.05:
-            return "utf-16-be"
-    return None
+    # Share of NUL bytes in each byte column (4 columns for UTF-32, 2 for UTF-16).
+    n4, n2 = len(sample) // 4, len(sample) // 2
+    c4 = [sample[i:4 * n4:4].count(0) / max(1, n4) for i in range(4)]
+    if min(c4[2:]) > 0.9 and c4[0] < 0.1 or min(c4[:2]) > 0.9 and c4[3] < 0.1:
+        return "utf-32"
+    even, odd = (sample[i:2 * n2:2].count(0) / max(1, n2) for i in (0, 1))
+    if odd >= 0.3 and even <= 0.05:
+        return "utf-16-le"
+    return "utf-16-be" if even >= 0.3 and odd <= 0.05 else None
 
 
 def guess_legacy_encoding(data: bytes) -> str | None:
@@ -225,6 +212,10 @@ def guess_legacy_encoding(data: bytes) -> str | None:
         key = _score(decoder(data))  # convincing: 60 % valid words and at least two of them
         if key[0] >= 0.6 and key[1] >= 2 and key > best_key:
             best, best_key = encoding, key
+    # Vietnamese saved as "ANSI" on a Western Windows: letters cp1252 lacks became "?" ("Th?ng").
+    lost = len(re.findall(rb"(?<=[A-Za-z\xc0-\xff])\?|\?(?=[A-Za-z\xc0-\xff])", data))
+    if best == "windows-1258" and lost >= 3 and lost * 2 >= best_key[1]:
+        return "windows-1252"
     if best:
         return best
     # Control characters and bytes undefined in cp1252 mean binary data rather than text.
@@ -237,28 +228,33 @@ def _find_mojibake(text: str) -> tuple[str, str, str, int] | None:
 
     A candidate is a word that is not a Vietnamese syllable as written and is made of Latin-1
     characters including an ASCII letter; it is a hit if re-reading it as TCVN3/VNI gives a
-    syllable. Foreign words ("Müller", "på") are rarely hits, so we need two distinct hits making
-    up half the candidates, and three hits or one unmistakable one: a TCVN3 symbol-letter
-    ("Th«ng") or capital inside a word ("ViÖt"), or two VNI diacritic bytes ("ñöôøng").
-    Returns (encoding, bad word, repaired word, offset) or None.
+    syllable. Pasted mojibake fills whole lines while foreign names ("Müller", "på") sit among
+    Vietnamese words, so hits count only on lines where they outnumber real Vietnamese words.
+    We then need two distinct hits making up half the candidates, and three hits or one
+    unmistakable one: a TCVN3 symbol-letter ("Th«ng") or capital inside a word ("ViÖt"), or
+    two VNI diacritic bytes ("ñöôøng"). Returns (encoding, bad word, fixed word, offset) or None.
     """
     hits: dict[str, list[tuple[str, str, int]]] = {"tcvn3": [], "vni": []}
-    candidates = 0
-    for match in _MOJI_WORD.finditer(text):
-        word = match.group()
-        if word.isascii() or len(word) < 2 or not any(c.isascii() for c in word):
-            continue
-        try:
-            raw = word.encode("latin-1")
-        except UnicodeEncodeError:
-            continue
-        if _is_syllable(word):
-            continue
-        candidates += 1
-        for encoding, found in hits.items():
-            fixed = _DECODERS[encoding](raw)
-            if _is_syllable(fixed):
-                found.append((word, fixed, match.start()))
+    candidates = offset = 0
+    for line in text.splitlines(keepends=True):
+        line_hits: dict[str, list[tuple[str, str, int]]] = {"tcvn3": [], "vni": []}
+        genuine = 0  # real Vietnamese words on the line: pasted mojibake fills whole lines
+        for match in _MOJI_WORD.finditer(line):
+            word = match.group()
+            if word.isascii():
+                continue
+            if _is_syllable(word):
+                genuine += 1
+            elif len(word) > 1 and max(word) <= "\xff" and any(c.isascii() for c in word):
+                candidates += 1
+                for encoding, found in line_hits.items():
+                    fixed = _DECODERS[encoding](word.encode("latin-1"))
+                    if _is_syllable(fixed):
+                        found.append((word, fixed, offset + match.start()))
+        for encoding, found in line_hits.items():
+            if len(found) > genuine:
+                hits[encoding] += found
+        offset += len(line)
     encoding = max(hits, key=lambda e: len({w for w, _, _ in hits[e]}))
     found = hits[encoding]
     distinct = {w for w, _, _ in found}
@@ -300,8 +296,8 @@ _MESSAGES = {
     "windows-1252": (
         "một bảng mã 8 bit như Windows-1252 (Latin-1, Tây Âu), không phải bảng mã tiếng Việt."
         " Hãy mở tệp bằng trình soạn thảo, kiểm tra nội dung hiển thị đúng rồi lưu lại với bảng"
-        " mã UTF-8 (Unicode). Nếu chữ tiếng Việt bị mất dấu hoặc sai dấu, hãy lấy lại nội dung"
-        " từ tài liệu gốc."),
+        " mã UTF-8 (Unicode). Nếu chữ tiếng Việt bị thay bằng dấu “?” hoặc sai dấu thì nội dung"
+        " đã bị mất khi lưu, không chuyển mã lại được: hãy lấy lại nội dung từ tài liệu gốc."),
 }
 _UNKNOWN = ("Tệp không phải là văn bản UTF-8 hợp lệ và không nhận ra được bảng mã. Có thể đây là"
             " tệp nhị phân (ảnh, PDF, tài liệu Word…) bị đặt nhầm tên hoặc tệp đã bị hỏng; hãy"
@@ -329,9 +325,8 @@ class EncodingProblem(Exception):
 
 def _line_at(data: bytes | str, pos: int) -> int:
     """1-based line of offset ``pos``, counting LF, CRLF and lone CR line endings."""
-    head = data[:pos]
-    nl, cr, crlf = ("\n", "\r", "\r\n") if isinstance(head, str) else (b"\n", b"\r", b"\r\n")
-    return head.count(nl) + head.count(cr) - head.count(crlf) + 1  # type: ignore[arg-type]
+    head = data[:pos] if isinstance(data, str) else data[:pos].decode("latin-1")
+    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
 
 
 def decode_source(data: bytes) -> str:

@@ -37,24 +37,44 @@ def create(content_dir: Path, site_id: str, type_id: str, title: str, now: dt.da
 
 
 def render(type_id: str, title: str, now: dt.datetime, slug: str) -> str:
-    root = schema.subschema(type_id, ())
-    required = set(root.get("required", []))
+    fields = _required_fields(type_id, title, now, slug)
     lines = ["---", f"# {schema.schema(type_id)['title']}: các trường có dấu # ở đầu là không bắt buộc."]
-    values = {"tieu_de": title, "ngay": now.strftime("%Y-%m-%d %H:%M")}
-    for key, node in schema.properties_of(root).items():
+    for key in schema.properties_of(schema.subschema(type_id, ())):
         label = schema.label(type_id, (key,))
-        if key in required:
-            value = values.get(key, _placeholder(type_id, (key,), now, slug))
-            lines += _yaml(key, value, label)
+        if key in fields:
+            lines += _yaml(key, fields[key], label)
         else:
             lines.append(f"# {key}:   # {label}")
     lines += ["---", "", "Nội dung viết bằng Markdown tại đây.", ""]
     return "\n".join(lines)
 
 
+def _required_fields(type_id: str, title: str, now: dt.datetime, slug: str) -> dict:
+    """Placeholders for every required top-level field, including those required conditionally."""
+    given = {"tieu_de": title, "ngay": now.strftime("%Y-%m-%d %H:%M")}
+    fields: dict = {}
+    for key in schema.subschema(type_id, ()).get("required", []):
+        fields[key] = given.get(key, _placeholder(type_id, (key,), now, slug))
+    for _ in range(3):  # if/then branches add requirements once their condition holds
+        missing = [e.message.split("'")[1] for e in schema.validator(type_id).iter_errors(fields)
+                   if e.validator == "required" and not e.absolute_path]
+        if not missing:
+            break
+        for key in missing:
+            fields[key] = given.get(key, _placeholder(type_id, (key,), now, slug))
+    return fields
+
+
 def _placeholder(type_id: str, path: tuple, now: dt.datetime, slug: str):
     node = schema.subschema(type_id, path)
-    kind = node.get("type")
+    kind, name = node.get("type"), path[-1]
+    next_monday = (now + dt.timedelta(days=7 - now.weekday())).date()
+    if name == "so_ky_hieu":
+        return "01/QĐ-UBND"
+    if name == "ma_thu_tuc":
+        return "1.000000.000.00.00.H99"
+    if type_id == "lich-cong-tac" and name in ("tu_ngay", "ngay"):
+        return next_monday.isoformat()  # a schedule is written for the coming week
     if "enum" in node:
         return node["enum"][0]
     if node.get("format") == "ngay":
@@ -63,12 +83,6 @@ def _placeholder(type_id: str, path: tuple, now: dt.datetime, slug: str):
         return now.strftime("%Y-%m-%d %H:%M")
     if node.get("format") == "tep":
         return f"tep/{slug}.pdf"
-    if path[-1] == "so_ky_hieu":
-        return "01/QĐ-UBND"
-    if path[-1] == "ma_thu_tuc":
-        return "1.000000.000.00.00.H99"
-    if path[-1] == "tu_ngay":
-        return (now - dt.timedelta(days=now.weekday())).strftime("%Y-%m-%d")
     if kind == "array":
         return [_placeholder(type_id, path + (0,), now, slug) for _ in range(max(1, node.get("minItems", 1)))]
     if kind == "object":
@@ -79,7 +93,7 @@ def _placeholder(type_id: str, path: tuple, now: dt.datetime, slug: str):
     if kind == "boolean":
         return False
     text = f"(điền {schema.label(type_id, path).lower()})"
-    return text if len(text) >= node.get("minLength", 0) else text + " " * (node["minLength"] - len(text))
+    return text.ljust(node.get("minLength", 0))
 
 
 def _yaml(key: str, value, label: str, indent: str = "") -> list[str]:

@@ -1,0 +1,75 @@
+"""The demo province: every site valid, every content type and required page present, builds whole."""
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from portal import check, content_types, sites
+from portal.build import build_province
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+DEMO_SITES = {"thanhvan": "tinh", "stp": "so-nganh", "skhcn": "so-nganh", "tanhoa": "xa", "hosen": "xa"}
+PAGES = {  # NĐ 224/2026 Điều 9 k1 b (sở, ban, ngành) and c (UBND tỉnh, xã); plus TCTT and CĐS Điều 34 k2
+    "so-nganh": {"co-cau-to-chuc", "chuc-nang-nhiem-vu", "qua-trinh-hinh-thanh", "lanh-dao"},
+    "tinh": {"to-chuc-bo-may", "ban-do-hanh-chinh", "dieu-kien-tu-nhien", "lich-su", "truyen-thong-van-hoa",
+             "di-tich-danh-thang", "lanh-dao"},
+}
+PAGES["xa"] = PAGES["tinh"]
+EVERY_SITE = {"tiep-can-thong-tin", "chat-luong-dich-vu-cong"}
+
+
+@pytest.fixture(scope="module")
+def checked():
+    site_dirs, problems = sites.discover(CONTENT, ROOT)
+    assert {d.name for d in site_dirs} == set(DEMO_SITES)
+    return {d.name: check.check_site(d, ROOT) for d in site_dirs}
+
+
+def test_demo_content_is_valid(checked):
+    problems = [p.format() for result in checked.values() for p in result.problems]
+    assert problems == []
+
+
+@pytest.mark.parametrize("site_id", sorted(DEMO_SITES))
+def test_each_site_has_every_type_and_required_pages(checked, site_id):
+    result = checked[site_id]
+    config = result.site.config
+    assert config["cap"] == DEMO_SITES[site_id] and config["du_lieu_mau"] is True
+    published = [d for d in result.documents if d.status != "draft"]
+    types = {d.type.id for d in published}
+    assert types == {t.id for t in content_types.TYPES}
+    kinds = {d.fields["loai_trang"] for d in published if d.type.id == "trang"}
+    assert PAGES[config["cap"]] | EVERY_SITE <= kinds
+
+
+def test_some_sections_paginate(checked):
+    news = {s: sum(d.type.id == "tin-tuc" for d in r.documents) for s, r in checked.items()}
+    assert max(news.values()) > 20 and sum(n > 10 for n in news.values()) >= 3
+
+
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "output"
+    result = build_province(ROOT, ROOT / "pelicanconf.py", out, jobs=2, search=False)
+    assert result.ok, [p.format() for p in result.all_problems()]
+    return out
+
+
+@pytest.mark.parametrize("site_id", sorted(DEMO_SITES))
+def test_demo_site_builds_a_complete_portal(demo_output, site_id):
+    out = demo_output / site_id
+    home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.html["lang"] == "vi"
+    assert "Dữ liệu mẫu" in home.get_text()
+    for path in ("so-do-cong.html", "lien-he.html", "tim-kiem.html", "feeds/all.atom.xml", "feeds/all.rss.xml",
+                 "sitemap.xml", "robots.txt", "du-lieu/van-ban.json", "du-lieu/thu-tuc.json"):
+        assert (out / path).is_file(), path
+    for ctype in content_types.ARTICLE_TYPES:
+        assert (out / ctype.id / "index.html").is_file(), ctype.id
+
+
+def test_province_index_lists_every_site(demo_output):
+    index = BeautifulSoup((demo_output / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a["href"] for a in index.find_all("a", href=True)}
+    assert {f"{s}/index.html" for s in DEMO_SITES} <= links
