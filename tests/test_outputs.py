@@ -137,3 +137,12 @@ def test_json_exports_follow_their_schema(basic_out):
     assert tthc["thanh_phan_ho_so"][0]["mau_don"] == "https://stp.mau.gov.vn/tep/to-khai.pdf"
     vb = json.loads((basic_out / "du-lieu" / "van-ban.json").read_text(encoding="utf-8"))
     assert vb["so_luong"] == 2 and vb["muc"][0]["ngay_ban_hanh"] == "2026-02-18"
+
+
+def test_body_links_to_site_files_resolve_from_the_item_page(basic_out):
+    page = basic_out / "thong-bao" / "thong-bao-lich-tiep-cong-dan-thang-3-nam-2026.html"
+    s = soup(page)
+    link = s.find("a", string="kế hoạch tiếp công dân")
+    assert link["href"] == "../tep/ke-hoach.pdf"
+    assert (page.parent / link["href"]).resolve() == (basic_out / "tep" / "ke-hoach.pdf").resolve()
+    assert s.find("img", alt="Sơ đồ phòng tiếp dân")["src"] == "../anh/minh-hoa.svg"

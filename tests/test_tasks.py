@@ -88,3 +88,42 @@ def test_new_rejects_unknown_type_and_site(tmp_path):
     assert bad_type.returncode == 2 and "Không có loại tin bài «tin-khac»" in bad_type.stderr
     bad_site = run(root, "new", "--type", "tin-tuc", "--site", "khong-co")
     assert bad_site.returncode == 2 and "Không có cổng «khong-co»" in bad_site.stderr
+
+
+def test_serve_previews_and_rebuilds_on_change(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    root = project(tmp_path, "basic")
+    shutil.rmtree(root / "content" / "xa-loi")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(INVOKE + ["serve", "--port", str(port)], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/so-mau/thong-bao/thong-bao-lich-tiep-cong-dan-thang-3-nam-2026.html"
+
+    def fetch():
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 120
+        while "tiếp công dân" not in fetch():
+            assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
+            time.sleep(0.5)
+        time.sleep(1)  # let the watcher settle before the edit
+        notice = root / "content" / "so-mau" / "thong-bao" / "2026-03-05-lich-tiep-dan.md"
+        notice.write_text(notice.read_text(encoding="utf-8").replace("ngày 15/03/2026", "ngày 16/03/2026"),
+                          encoding="utf-8")
+        deadline = time.monotonic() + 120
+        while "ngày 16/03/2026" not in fetch():
+            assert time.monotonic() < deadline and proc.poll() is None, "page was not rebuilt"
+            time.sleep(0.5)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -118,3 +118,9 @@ def test_every_schema_field_has_a_vietnamese_label():
                  "du-thao", "du-an", "ngan-sach", "quy-hoach", "trang", "site"):
         for key in schema.properties_of(schema.subschema(name, ())):
             assert schema.label(name, (key,)) != key, (name, key)
+
+
+def test_body_link_to_missing_file_names_its_line(broken):
+    problems, _ = broken
+    p = problems[("ngay-khong-co-that.md", "")]
+    assert p.line == 7 and p.found == "«tep/khong-co-bieu-mau.docx»"

@@ -8,6 +8,7 @@ convert dates → check referenced files → type-specific rules → compute slu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from .problems import ERROR, WARNING, Problem, relpath, short
 from .slugs import slugify
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Links and images in the body that point at the site's own files: ](tep/x.pdf) or ](anh/y.svg)
+BODY_FILE_LINK = re.compile(r"\]\(\s*<?((?:tep|anh)/[^)\s>]+)")
 BODY_REQUIRED = {"tin-tuc", "thong-bao", "pho-bien-phap-luat", "hoi-dap"}
 STATUS = {"cong-bo": "published", "nhap": "draft", "an": "hidden"}
 
@@ -97,6 +100,7 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None,
     doc = Document(path=path, rel=rel, type=ctype, fields=fields, body=parsed.body,
                    body_line=parsed.body_line, lines=parsed.lines)
     problems += _rules(doc)
+    problems += _body_links(doc, site_dir)
     if not any(p.severity == ERROR for p in problems):
         doc.title = _title(doc)
         doc.slug = fields.get("duong_dan") or _slug(doc)
@@ -193,6 +197,19 @@ def _rules(doc: Document) -> list[Problem]:
         if is_date(a) and is_date(b) and b < a:
             bad((after,), "Ngày này không thể sớm hơn " + schema.label(tid, (before,)).lower() + ".",
                 f"từ {a.strftime('%d/%m/%Y')} trở đi", b.strftime("%d/%m/%Y"))
+    return problems
+
+
+def _body_links(doc: Document, site_dir: Path) -> list[Problem]:
+    """Files linked from the body (``[Tải về](tep/x.pdf)``) must exist in the site folder."""
+    problems = []
+    for offset, line in enumerate(doc.body.split("\n")):
+        for match in BODY_FILE_LINK.finditer(line):
+            target = match.group(1).split("#")[0]
+            if ".." in Path(target).parts or not (site_dir / target).is_file():
+                problems.append(Problem(doc.rel, doc.body_line + offset, "Liên kết tới tệp không tồn tại trong cổng.",
+                                        expected=f"tệp có trong thư mục {Path(doc.rel).parent.parent.as_posix()}/",
+                                        found=f"«{target}»", code="thieu-tep"))
     return problems
 
 

@@ -31,7 +31,11 @@ class PortalMarkdownReader(BaseReader):
     def read(self, source_path):
         doc = self._document(Path(source_path))
         md = Markdown(**self.settings["MARKDOWN"])
-        content = md.convert(doc.body)
+        # Links to the site's own files are written relative to the site folder; Pelican's
+        # {static} marker makes them resolve from any page depth.
+        body = document.BODY_FILE_LINK.sub(lambda m: m.group(0).replace(m.group(1), "{static}/" + m.group(1)),
+                                           doc.body)
+        content = md.convert(body)
         return content, self._metadata(doc)
 
     def _document(self, path: Path) -> document.Document:
