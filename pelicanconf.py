@@ -30,8 +30,8 @@ READERS = {"rst": None, "html": None, "htm": None}
 ARTICLE_URL = ARTICLE_SAVE_AS = "{category.slug}/{slug}.html"
 PAGE_URL = PAGE_SAVE_AS = "trang/{slug}.html"
 DIRECT_TEMPLATES = ["index", "tags", "archives"]
-ARCHIVES_SAVE_AS = "luu-tru/index.html"
-TAGS_SAVE_AS = "tu-khoa/index.html"
+ARCHIVES_SAVE_AS = ARCHIVES_URL = "luu-tru/index.html"
+TAGS_SAVE_AS = TAGS_URL = "tu-khoa/index.html"
 TAG_URL = TAG_SAVE_AS = "tu-khoa/{slug}.html"
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""  # sections are written by the portal plugin
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
