@@ -14,7 +14,13 @@ DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 
 THEME = "themes/cong-thong-tin"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["portal"]
+PLUGINS = ["portal", "compliance"]
+# Compliance reports (plugins/compliance/settings.py lists every key and its default).
+COMPLIANCE = {
+    "SAP_DEN_HAN_NGAY_LAM_VIEC": 3,
+    # The demo content was imported into the repository on this day; later commits are evidence.
+    "BANG_CHUNG_TU_NGAY": "2026-11-21",
+}
 
 # Content layout: one folder per content type (see plugins/portal/content_types.py).
 ARTICLE_PATHS = ["tin-tuc", "thong-bao", "pho-bien-phap-luat", "van-ban", "thu-tuc", "lich-cong-tac",

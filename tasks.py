@@ -4,6 +4,7 @@
     invoke check [--site ID ...]                  validate content without building
     invoke serve [--port 8000]                    preview with rebuild on change
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
+    invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
     invoke clean                                  remove output/
 """
 
@@ -133,6 +134,58 @@ def new(c, type, site, title=""):  # noqa: A002 - 'type' is the option editors t
     except scaffold.ScaffoldError as exc:
         raise Exit(str(exc), code=2) from None
     print(f"Đã tạo {path.relative_to(ROOT)}; hãy điền các trường còn trống rồi chạy: invoke check --site {site}")
+
+
+@task(iterable=["site"], help={
+    "as_of": "ngày đánh giá YYYY-MM-DD (mặc định: hôm nay); quy định có hiệu lực vào ngày này được áp dụng",
+    "site": "mã cổng cần đánh giá (lặp lại để chọn nhiều cổng); bỏ trống: cả tỉnh",
+    "strict": "thoát với mã 1 nếu có phát hiện quá hạn hoặc thiếu từ mức độ --severity trở lên",
+    "severity": "mức độ thấp nhất làm hỏng --strict: cao, trung-binh hoặc thap (mặc định: cao)",
+    "output": "thư mục ghi báo cáo (mặc định: output/tuan-thu/<ngày đánh giá>/)",
+    "no_git": "không dùng lịch sử git làm bằng chứng thời điểm đăng",
+})
+def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", no_git=False):
+    """Check every site against the rules in force on a date; write JSON, CSV, XLSX and HTML reports."""
+    from pelican.settings import read_settings
+
+    from compliance import html_report, reports
+    from compliance import settings as compliance_settings
+    from compliance.engine import evaluate
+    from compliance.model import QUA_HAN, SEVERITIES, THIEU
+    from portal.dates import parse_date
+
+    day = parse_date(as_of) if as_of else dt.date.today()
+    if day is None:
+        raise Exit(f"--as-of phải là ngày có thật dạng YYYY-MM-DD, đang là «{as_of}».", code=2)
+    if severity not in SEVERITIES:
+        raise Exit(f"--severity phải là một trong: {', '.join(SEVERITIES)}; đang là «{severity}».", code=2)
+    typed, _ = compliance_settings.read(read_settings(str(_settings_file(False))))
+    evaluation = evaluate(ROOT, day, site or None, typed, use_git=not no_git)
+    unknown = set(site or []) - {s.site_id for s in evaluation.sites}
+    if unknown:
+        raise Exit(f"Không có cổng: {', '.join(sorted(unknown))}", code=2)
+    if evaluation.problems:
+        print(console.format_problems(evaluation.problems) + "\n")
+        raise Exit("Bộ quy tắc có lỗi; sửa các lỗi trên rồi chạy lại.", code=1)
+    errors = [p for p in evaluation.content_problems if p.severity == ERROR]
+    if errors:
+        print(f"Lưu ý: {len(errors)} lỗi nội dung (xem invoke check); các tệp lỗi không được đánh giá.\n")
+    folder = Path(output) if output else OUTPUT / "tuan-thu" / day.isoformat()
+    paths = reports.write_all(evaluation, folder)
+    paths["html"] = folder / "bao-cao-tuan-thu.html"
+    paths["html"].write_text(html_report.render(evaluation, ROOT / "themes" / "cong-thong-tin" / "templates"),
+                             encoding="utf-8")
+    print(f"Báo cáo tuân thủ ngày {day:%d/%m/%Y}; bộ quy tắc áp dụng: "
+          + ", ".join(r.ma for r in evaluation.used_rule_sets()) + "\n")
+    print(reports.terminal(evaluation, limit=40))
+    print("\nĐã ghi: " + ", ".join(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p) for p in paths.values()))
+    if strict:
+        floor = SEVERITIES.index(severity)
+        failing = [f for f in evaluation.findings
+                   if f.trang_thai in (QUA_HAN, THIEU) and SEVERITIES.index(f.rule.muc_do) >= floor]
+        if failing:
+            raise Exit(f"--strict: {len(failing)} phát hiện quá hạn hoặc thiếu ở mức độ từ «{severity}» trở lên.",
+                       code=1)
 
 
 @task

@@ -146,3 +146,14 @@ def test_body_links_to_site_files_resolve_from_the_item_page(basic_out):
     assert link["href"] == "../tep/ke-hoach.pdf"
     assert (page.parent / link["href"]).resolve() == (basic_out / "tep" / "ke-hoach.pdf").resolve()
     assert s.find("img", alt="Sơ đồ phòng tiếp dân")["src"] == "../anh/minh-hoa.svg"
+
+
+def test_compliance_report_page_is_published_in_the_site(basic_out):
+    page = soup(basic_out / "tuan-thu" / "index.html")
+    assert page.find("h1").get_text(strip=True) == "Báo cáo tuân thủ quy định về cung cấp thông tin"
+    rows = page.select("table.tt-bang tbody tr")
+    assert rows and rows[0].find(class_="badge")
+    data = json.loads((basic_out / "tuan-thu" / "bao-cao.json").read_text(encoding="utf-8"))
+    assert [s["ma"] for s in data["cong"]] == ["so-mau"]
+    assert len(rows) == len(data["cong"][0]["phat_hien"])
+    assert soup(basic_out / "so-do-cong.html").find("a", href=lambda h: h and h.endswith("tuan-thu/index.html"))

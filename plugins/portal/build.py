@@ -161,6 +161,7 @@ def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path) ->
         "SITEURL": config["dia_chi_web"].rstrip("/"),
         "FEED_DOMAIN": config["dia_chi_web"].rstrip("/"),
         "CACHE_PATH": str(output.resolve() / ".cache"),
+        "PORTAL_ROOT": str(site.path.resolve().parents[1]),
     }
     if config.get("so_tin_moi_trang"):
         overrides["DEFAULT_PAGINATION"] = config["so_tin_moi_trang"]

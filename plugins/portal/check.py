@@ -8,7 +8,7 @@ from pathlib import Path
 from . import content_types, document, sites
 from .problems import ERROR, WARNING, Problem, relpath
 
-ASSET_DIRS = {"tep", "anh"}
+ASSET_DIRS = {"tep", "anh", "quy-che"}  # quy-che: the province's own compliance rule sets
 
 
 @dataclass
@@ -26,8 +26,8 @@ class SiteCheck:
 
 
 def check_site(site_dir: Path, root: Path | None = None,
-               max_bytes: int = document.MAX_FILE_BYTES) -> SiteCheck:
-    """Load ``site.yaml`` and every content file of ``site_dir``; never raises for bad content."""
+               max_bytes: int = document.MAX_FILE_BYTES, sections: tuple[str, ...] | None = None) -> SiteCheck:
+    """Load ``site.yaml`` and every content file of ``site_dir`` (or only ``sections``); never raises."""
     site, problems = sites.load(site_dir, root)
     result = SiteCheck(site_dir=site_dir, site=site, problems=problems)
     for child in sorted(site_dir.iterdir()):
@@ -37,6 +37,8 @@ def check_site(site_dir: Path, root: Path | None = None,
         if child.is_dir() and child.name in ASSET_DIRS:
             continue
         ctype = content_types.get(child.name) if child.is_dir() else None
+        if sections is not None and (ctype is None or ctype.id not in sections):
+            continue
         if ctype is None:
             known = ", ".join([t.id for t in content_types.TYPES] + sorted(ASSET_DIRS))
             result.problems.append(Problem(rel, 0, "Tệp hoặc thư mục không thuộc chuyên mục nào nên bị bỏ qua.",

@@ -1,0 +1,92 @@
+"""Evaluate the province's portals against the rules in force on a date.
+
+``evaluate`` is the pipeline: read every site → load rule sets → for each site pick the rules in
+force for its level (plus its own danh mục) → run each rule's check → collect findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portal import check, sites
+from portal.dates import parse_date
+
+from . import history, rules
+from .calendar import WorkingCalendar
+from .checks import CHECKS
+from .checks.context import Settings, SiteContext
+from .model import STATES, Finding, ordered
+
+REPORT_VERSION = "1.0"
+
+
+@dataclass
+class SiteEvaluation:
+    site_id: str
+    config: dict
+    findings: list[Finding] = field(default_factory=list)
+    rule_sets: list[str] = field(default_factory=list)
+
+    def ordered_findings(self) -> list[Finding]:
+        return ordered(self.findings)
+
+    def counts(self) -> dict[str, int]:
+        return {state: sum(f.trang_thai == state for f in self.findings) for state in STATES}
+
+
+@dataclass
+class Evaluation:
+    as_of: dt.date
+    sites: list[SiteEvaluation]
+    rule_sets: list[rules.RuleSet]
+    problems: list = field(default_factory=list)          # rule set files that cannot be used
+    content_problems: list = field(default_factory=list)  # content files left out of the evaluation
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for s in self.sites for f in s.findings]
+
+    def used_rule_sets(self) -> list[rules.RuleSet]:
+        used = {name for s in self.sites for name in s.rule_sets}
+        return [r for r in self.rule_sets if r.ma in used]
+
+
+def evaluate(root: Path, as_of: dt.date, site_ids: list[str] | None = None,
+             settings: Settings | None = None, use_git: bool = True) -> Evaluation:
+    """Findings for every site (or the given ones) of the province under ``root``, as of ``as_of``."""
+    settings = settings or Settings()
+    # 1. Read every site: the province's documents and sites are needed for cross-site rules.
+    site_dirs, problems = sites.discover(root / "content", root)
+    wanted = set(site_ids or [d.name for d in site_dirs])
+    # Other sites are read only for what cross-site rules need: site.yaml and their documents.
+    checked = {d.name: check.check_site(d, root, sections=None if d.name in wanted else ("van-ban",))
+               for d in site_dirs}
+    configs = {sid: c.site.config for sid, c in checked.items() if c.site}
+    documents = {d.fields["so_ky_hieu"].casefold(): d for c in checked.values() for d in c.documents
+                 if d.type.id == "van-ban" and d.status != "draft"}
+    # 2. Rule sets: national, plus each provincial site's quy chế folder.
+    local = [root / "content" / sid / rules.LOCAL_DIR for sid, c in configs.items() if c["cap"] == "tinh"]
+    rule_sets, rule_problems = rules.load_all(root, [d for d in local if d.is_dir()])
+    problems += rule_problems
+    calendar = WorkingCalendar.from_file()
+    evidence = history.read(root) if use_git else {}
+    # 3. Each site against the rules in force for its level on the date.
+    evaluations = []
+    for site_id in sorted(site_ids or configs):
+        if site_id not in configs:
+            continue
+        config = configs[site_id]
+        ctx = SiteContext(site_id, config, checked[site_id].documents, as_of, calendar, evidence, settings,
+                          documents, configs)
+        until = parse_date(str((config.get("hieu_luc") or {}).get("den_ngay", "")))
+        selected = rules.applicable(rule_sets, config["cap"], as_of, until)
+        for page in ctx.published(page_kind="tiep-can-thong-tin"):
+            selected += rules.contract_rules(site_id, config["cap"], page, page.rel)
+        evaluation = SiteEvaluation(site_id, config, rule_sets=sorted({r.bo_quy_tac for r in selected}))
+        for rule in selected:
+            evaluation.findings.extend(CHECKS[rule.kiem_tra](rule, ctx))
+        evaluations.append(evaluation)
+    skipped = [p for sid in wanted for p in (checked[sid].problems if sid in checked else [])]
+    return Evaluation(as_of, evaluations, rule_sets, problems, skipped)
