@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine:
-#   ./bootstrap.sh demo   set everything up and build the demo province into output/
+#   ./bootstrap.sh demo   set everything up, build the demo province into output/ and aggregate it
 #   ./bootstrap.sh test   set everything up (browser included) and run the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -41,6 +41,10 @@ case "${1:-}" in
   demo)
     python_env requirements.txt
     "$VENV/bin/invoke" build
+    "$VENV/bin/invoke" aggregate
+    echo
+    echo "Tỉnh mẫu đã được xây dựng trong output/. Mở: $(pwd)/output/index.html"
+    echo "Xem đầy đủ (cả tìm kiếm): $VENV/bin/invoke serve, rồi mở http://localhost:8000/"
     ;;
   test)
     python_env requirements-dev.txt

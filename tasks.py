@@ -5,6 +5,7 @@
     invoke serve [--port 8000]                    preview with rebuild on change
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
+    invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
     invoke clean                                  remove output/
 """
 
@@ -35,6 +36,15 @@ CONTENT = ROOT / "content"
 
 def _settings_file(production: bool) -> Path:
     return ROOT / ("publishconf.py" if production else "pelicanconf.py")
+
+
+def _compliance_settings(production: bool = False):
+    """The typed COMPLIANCE settings of the settings file (read without starting Pelican)."""
+    import runpy
+
+    from compliance import settings as compliance_settings
+
+    return compliance_settings.read(runpy.run_path(str(_settings_file(production))))[0]
 
 
 def _report(result) -> int:
@@ -146,10 +156,7 @@ def new(c, type, site, title=""):  # noqa: A002 - 'type' is the option editors t
 })
 def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", no_git=False):
     """Check every site against the rules in force on a date; write JSON, CSV, XLSX and HTML reports."""
-    from pelican.settings import read_settings
-
     from compliance import html_report, reports
-    from compliance import settings as compliance_settings
     from compliance.engine import evaluate
     from compliance.model import QUA_HAN, SEVERITIES, THIEU
     from portal.dates import parse_date
@@ -159,7 +166,7 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
         raise Exit(f"--as-of phải là ngày có thật dạng YYYY-MM-DD, đang là «{as_of}».", code=2)
     if severity not in SEVERITIES:
         raise Exit(f"--severity phải là một trong: {', '.join(SEVERITIES)}; đang là «{severity}».", code=2)
-    typed, _ = compliance_settings.read(read_settings(str(_settings_file(False))))
+    typed = _compliance_settings()
     evaluation = evaluate(ROOT, day, site or None, typed, use_git=not no_git)
     unknown = set(site or []) - {s.site_id for s in evaluation.sites}
     if unknown:
@@ -171,13 +178,21 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
     if errors:
         print(f"Lưu ý: {len(errors)} lỗi nội dung (xem invoke check); các tệp lỗi không được đánh giá.\n")
     folder = Path(output) if output else OUTPUT / "tuan-thu" / day.isoformat()
-    paths = reports.write_all(evaluation, folder)
+    from aggregate.store import Store, read_json
+
+    aggregated = read_json(Store(ROOT / ".cache" / "tong-hop").result_path, {}) or {}
+    sources = aggregated.get("nguon", [])
+    paths = reports.write_all(evaluation, folder, sources)
     paths["html"] = folder / "bao-cao-tuan-thu.html"
     paths["html"].write_text(html_report.render(evaluation, ROOT / "themes" / "cong-thong-tin" / "templates"),
                              encoding="utf-8")
     print(f"Báo cáo tuân thủ ngày {day:%d/%m/%Y}; bộ quy tắc áp dụng: "
           + ", ".join(r.ma for r in evaluation.used_rule_sets()) + "\n")
     print(reports.terminal(evaluation, limit=40))
+    faulty = [h for h in sources if h["trang_thai"] != "tot"]
+    if sources:
+        print(f"\nNguồn tổng hợp: {len(sources) - len(faulty)}/{len(sources)} hoạt động tốt"
+              + "".join(f"\n    {h['ma']}: {h['trang_thai_nhan']}; {'; '.join(h['loi'])}" for h in faulty))
     print("\nĐã ghi: " + ", ".join(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p) for p in paths.values()))
     if strict:
         floor = SEVERITIES.index(severity)
@@ -186,6 +201,37 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
         if failing:
             raise Exit(f"--strict: {len(failing)} phát hiện quá hạn hoặc thiếu ở mức độ từ «{severity}» trở lên.",
                        code=1)
+
+
+@task(help={
+    "as_of": "ngày đánh giá tuân thủ cho bảng theo dõi YYYY-MM-DD (mặc định: hôm nay)",
+    "production": "xây dựng lại cổng tỉnh bằng publishconf.py",
+})
+def aggregate(c, as_of="", production=False):
+    """Merge every unit's news, procedures, documents and compliance into the provincial portal (run after build)."""
+    from aggregate.pipeline import aggregate as run_aggregate
+    from portal.dates import parse_date
+
+    day = parse_date(as_of) if as_of else dt.date.today()
+    if day is None:
+        raise Exit(f"--as-of phải là ngày có thật dạng YYYY-MM-DD, đang là «{as_of}».", code=2)
+    typed = _compliance_settings(production)
+    try:
+        result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day, dt.datetime.now().replace(microsecond=0),
+                               settings=typed)
+    except LookupError as exc:
+        raise Exit(str(exc), code=2) from None
+    rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"]) or "-") for h in result.health]
+    widths = [max(len(str(r[i])) for r in rows + [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")])
+              for i in range(5)]
+    for row in [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")] + rows:
+        print("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip())
+    print(f"\nĐã tổng hợp {result.counts['tin_tuc']} tin, {result.counts['thu_tuc']} thủ tục, "
+          f"{result.counts['van_ban']} văn bản; {len(result.faulty)} nguồn có sự cố (vẫn giữ bản lưu gần nhất).")
+    code = _report(build_province(ROOT, _settings_file(production), OUTPUT, [result.province]))
+    print(f"Xem: {OUTPUT / result.province / 'tong-hop' / 'index.html'}")
+    if code:
+        raise Exit(code=code)
 
 
 @task

@@ -43,7 +43,7 @@ def _vn_date(iso: str | None) -> str:
     return f"{d}/{m}/{y}" + (f" {time[:5]}" if time else "")
 
 
-def as_json(evaluation: Evaluation) -> dict:
+def as_json(evaluation: Evaluation, sources: list[dict] | None = None) -> dict:
     """The report document (``schemas/compliance-report.schema.json``)."""
     sets = {r.ma: r.summary() for r in evaluation.rule_sets}
     sites = []
@@ -63,6 +63,7 @@ def as_json(evaluation: Evaluation) -> dict:
         "tong_hop": {state: sum(s["tong_hop"][state] for s in sites) for state in STATES},
         "cong": sites,
         "van_de": [p.as_dict() for p in evaluation.problems],
+        "nguon_tong_hop": sources or [],
     }
 
 
@@ -144,12 +145,12 @@ def terminal(evaluation: Evaluation, limit: int = 0) -> str:
     return "\n".join(lines)
 
 
-def write_all(evaluation: Evaluation, folder: Path) -> dict[str, Path]:
-    """Write every format into ``folder``; returns format → path."""
+def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None = None) -> dict[str, Path]:
+    """Write every format into ``folder``; returns format → path. ``sources``: aggregation health."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"json": folder / "bao-cao-tuan-thu.json", "csv": folder / "bao-cao-tuan-thu.csv",
              "xlsx": folder / "bao-cao-tuan-thu.xlsx"}
-    paths["json"].write_text(json.dumps(as_json(evaluation), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    paths["json"].write_text(json.dumps(as_json(evaluation, sources), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     paths["csv"].write_text(as_csv(evaluation), encoding="utf-8", newline="")
     write_xlsx(evaluation, paths["xlsx"])
     return paths

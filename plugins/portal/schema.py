@@ -220,6 +220,23 @@ def _unknown_keys(name: str, data, path: tuple, where: str, line_of) -> list[Pro
     return problems
 
 
+def _closest_branch(error):
+    """First error of the alternative the value resembles most (shares most required keys, fewest errors)."""
+    if not error.context:
+        return None
+    branches: dict[int, list] = {}
+    for inner in error.context:
+        branches.setdefault(inner.schema_path[0], []).append(inner)
+    keys = set(error.instance) if isinstance(error.instance, dict) else set()
+
+    def score(index):
+        required = set(error.validator_value[index].get("required", []))
+        return (-len(required & keys), len(branches[index]), index)
+
+    best = min(branches, key=score)
+    return sorted(branches[best], key=lambda e: e.validator != "required")[0]
+
+
 def _translate(name: str, error, where: str, line_of) -> Problem | None:
     path = tuple(error.absolute_path)
     kind = error.validator
@@ -286,7 +303,17 @@ def _translate(name: str, error, where: str, line_of) -> Problem | None:
         word = "nhỏ nhất" if kind == "minimum" else "lớn nhất"
         return Problem(where, line, "Giá trị ngoài khoảng cho phép.", expected=f"{word} là {error.validator_value}",
                        found=short(value), code="ngoai-khoang", **common)
-    if kind in ("if", "then", "allOf", "anyOf", "oneOf", "$ref"):
+    if kind in ("oneOf", "anyOf"):
+        # None of the alternatives fits: report the closest alternative's own reason.
+        inner = _closest_branch(error)
+        if inner is not None:
+            return _translate(name, inner, where, line_of)
+        return Problem(where, line, "Giá trị khớp với nhiều dạng cho phép cùng lúc.", found=short(value),
+                       code="nhieu-dang", **common)
+    if kind == "not":
+        return Problem(where, line, "Khai báo đồng thời các trường không được dùng chung.", found=short(value),
+                       code="xung-dot", **common)
+    if kind in ("if", "then", "allOf", "$ref"):
         return None  # the nested errors carry the precise reason
     return Problem(where, line, "Giá trị không hợp lệ.", expected=str(error.validator_value)[:120],
                    found=short(value), code=kind, **common)

@@ -1,0 +1,95 @@
+"""Render the aggregation inside the provincial site: ``tong-hop/`` pages, feeds and exports.
+
+Runs in the provincial site's Pelican build when ``invoke aggregate`` has written ``ket-qua.json``;
+the pages use the site's theme, so they look like the rest of the portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from feedgenerator import Atom1Feed, Rss201rev2Feed
+from pelican.generators import Generator
+
+from .store import Store, read_json
+
+STATE_DIR = ".cache/tong-hop"
+PAGES = {"tong-hop/index.html": "tong-hop", "tong-hop/thu-tuc/index.html": "tong-hop-thu-tuc",
+         "tong-hop/van-ban/index.html": "tong-hop-van-ban", "tong-hop/tuan-thu/index.html": "tong-hop-tuan-thu",
+         "tong-hop/nguon/index.html": "tong-hop-nguon"}
+
+
+def state_dir(settings: dict) -> Path:
+    root = Path(settings.get("PORTAL_ROOT") or Path(settings["PATH"]).parents[1])
+    return root / settings.get("AGGREGATE_STATE_DIR", STATE_DIR)
+
+
+class AggregateGenerator(Generator):
+    """Only for the provincial site, and only once an aggregation result exists."""
+
+    def generate_context(self):
+        self.result = None
+        site = self.settings["PORTAL"]
+        if site.get("cap") != "tinh" or not site.get("tong_hop"):
+            return
+        result = read_json(Store(state_dir(self.settings)).result_path)
+        if result and result.get("cong_tinh") == site["id"]:
+            for item in result["tin_tuc"]:
+                item["ngay_dt"] = dt.datetime.fromisoformat(item["ngay"]) if item.get("ngay") else None
+            self.result = result
+            self.context["TONG_HOP"] = result
+
+    def generate_output(self, writer):
+        if not self.result:
+            return
+        relative = self.settings["RELATIVE_URLS"]
+        news = self.result["tin_tuc"]
+        writer.write_file("tong-hop/tin-tuc/index.html", self.get_template("tong-hop-tin-tuc"), self.context,
+                          relative, template_name="section", paginated={"articles": news},
+                          url="tong-hop/tin-tuc/index.html", articles=news, page_name="tong-hop/tin-tuc/index")
+        for save_as, template in PAGES.items():
+            writer.write_file(save_as, self.get_template(template), self.context, relative,
+                              page_name=save_as.removesuffix(".html"))
+        out = Path(self.settings["OUTPUT_PATH"]) / "tong-hop"
+        self._feeds(out / "feeds", news)
+        self._exports(out / "du-lieu")
+
+    def _feeds(self, folder: Path, news: list[dict]) -> None:
+        """Atom and RSS 2.0 of the merged stream, in the same form as a unit's feeds."""
+        site = self.settings["PORTAL"]
+        base = site["dia_chi_web"].rstrip("/")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, kind in (("all.atom.xml", Atom1Feed), ("all.rss.xml", Rss201rev2Feed)):
+            feed = kind(title=f"{site['ten_cong']} – Tin tổng hợp từ các cơ quan, đơn vị", link=f"{base}/",
+                        feed_url=f"{base}/tong-hop/feeds/{name}", description="Tin tổng hợp từ các cổng thành phần",
+                        language="vi")
+            for item in news[: self.settings.get("FEED_MAX_ITEMS", 50)]:
+                when = item["ngay_dt"] or dt.datetime(2000, 1, 1)
+                feed.add_item(title=item["tieu_de"], link=item["url"], unique_id=item["guid"],
+                              description=item["tom_tat"], pubdate=when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7))),
+                              author_name=item["don_vi"], categories=[item["don_vi"]])
+            with open(folder / name, "w", encoding="utf-8") as handle:
+                feed.write(handle, "utf-8")
+
+    def _exports(self, folder: Path) -> None:
+        """Province-wide exports in the units' own format (export.schema.json), each record naming its unit."""
+        site = self.settings["PORTAL"]
+        folder.mkdir(parents=True, exist_ok=True)
+        labels = {"thu-tuc": "Thủ tục hành chính", "van-ban": "Văn bản"}
+        for kind, key in (("thu-tuc", "thu_tuc"), ("van-ban", "van_ban")):
+            records = self.result[key]
+            dates = sorted(r.get("cap_nhat") or r.get("ngay") or "" for r in records)
+            data = {"phien_ban": "1.0", "loai": kind, "loai_nhan": labels[kind],
+                    "don_vi": {"ma_cong": site["id"], "ten": site["ten_day_du"], "cap": site["cap"],
+                               "dia_chi_web": site["dia_chi_web"]},
+                    "cap_nhat_moi_nhat": dates[-1] if dates else None, "so_luong": len(records), "muc": records}
+            with open(os.path.join(folder, f"{kind}.json"), "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def get_generators(pelican):
+    """``get_generators`` receiver."""
+    return AggregateGenerator
