@@ -73,3 +73,27 @@ def test_province_index_lists_every_site(demo_output):
     index = BeautifulSoup((demo_output / "index.html").read_text(encoding="utf-8"), "html.parser")
     links = {a["href"] for a in index.find_all("a", href=True)}
     assert {f"{s}/index.html" for s in DEMO_SITES} <= links
+
+
+def test_demo_aggregates_into_the_provincial_portal(demo_output, tmp_path):
+    import datetime as dt
+
+    from aggregate.pipeline import aggregate
+
+    state = tmp_path / "state"
+    result = aggregate(ROOT, demo_output, state, dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 9, 0))
+    health = {h["ma"]: h["trang_thai"] for h in result.health}
+    assert health == {"thanhvan": "tot", "stp": "tot", "skhcn": "tot", "tanhoa": "tot", "hosen": "tot",
+                      "so-y-te": "chua-co"}  # the outside portal of the demo does not exist: reported, not fatal
+    rebuilt = build_province(ROOT, ROOT / "pelicanconf.py", demo_output, ["thanhvan"], search=False,
+                             overrides={"AGGREGATE_STATE_DIR": str(state)})
+    assert rebuilt.ok, [p.format() for p in rebuilt.all_problems()]
+    pages = demo_output / "thanhvan" / "tong-hop"
+    catalog = BeautifulSoup((pages / "thu-tuc" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    rows = catalog.select("#bang-thu-tuc-tinh tbody tr")
+    assert len(rows) == result.counts["thu_tuc"] >= 20 and catalog.find("select", id="loc-linh-vuc")
+    news = BeautifulSoup((pages / "tin-tuc" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert news.find("a", string="Sở Tư pháp tỉnh Thanh Vân")
+    assert (pages / "tin-tuc" / "trang-2.html").is_file()
+    dashboard = BeautifulSoup((pages / "tuan-thu" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(dashboard.select(".tong-hop-luoi tbody tr")) == 5

@@ -38,6 +38,7 @@ class SiteTask:
     output_dir: Path
     settings_file: Path
     search: bool = True
+    overrides: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -66,7 +67,7 @@ class ProvinceResult:
 
 
 def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: list[str] | None = None,
-                   jobs: int = 0, search: bool = True) -> ProvinceResult:
+                   jobs: int = 0, search: bool = True, overrides: dict | None = None) -> ProvinceResult:
     """Build the selected sites (all when ``site_ids`` is empty) and the province index page."""
     # 1. Find the sites; an unknown --site is a problem, not a crash.
     site_dirs, problems = sites.discover(root / "content", root)
@@ -80,7 +81,7 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
         site_dirs = [known[s] for s in site_ids if s in known]
     output_dir.mkdir(parents=True, exist_ok=True)
     # 2. Build each site in its own worker, biggest first so the pool stays busy.
-    tasks = [SiteTask(d, root, output_dir, settings_file, search)
+    tasks = [SiteTask(d, root, output_dir, settings_file, search, dict(overrides or {}))
              for d in sorted(site_dirs, key=_weight, reverse=True)]
     results = _run_all(tasks, jobs)
     # 3. Write the province index and the machine-readable report, in a stable order.
@@ -119,7 +120,7 @@ def build_site(task: SiteTask) -> SiteResult:
             return result
         # 2. Render with Pelican into a fresh temporary folder.
         _clear(tmp)
-        warnings = run_pelican(task.settings_file, checked, tmp)
+        warnings = run_pelican(task.settings_file, checked, tmp, task.overrides)
         result.problems += warnings
         if any(p.severity == ERROR for p in warnings):
             return result
@@ -144,7 +145,7 @@ def build_site(task: SiteTask) -> SiteResult:
             result.seconds = round(time.perf_counter() - started, 3)
 
 
-def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path) -> dict:
+def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, extra: dict | None = None) -> dict:
     """Pelican settings for one site: the shared file plus what ``site.yaml`` says."""
     from pelican.settings import read_settings
 
@@ -165,6 +166,7 @@ def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path) ->
     }
     if config.get("so_tin_moi_trang"):
         overrides["DEFAULT_PAGINATION"] = config["so_tin_moi_trang"]
+    overrides.update(extra or {})
     return read_settings(str(settings_file), override=overrides)
 
 
@@ -179,11 +181,12 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path) -> list[Problem]:
+def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path,
+                extra: dict | None = None) -> list[Problem]:
     """Render one checked site with Pelican; Pelican's own warnings come back as problems."""
     from pelican import Pelican
 
-    settings = settings_for(settings_file, checked, output)
+    settings = settings_for(settings_file, checked, output, extra)
     collector = _Collect()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(collector)
