@@ -23,17 +23,25 @@ python_env() {
 }
 
 system_packages() {
-  # Headless Chromium from Debian's packages for the browser tests (never a browser download).
-  if [ -x /usr/bin/chromium ]; then return; fi
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  if command -v apt-get >/dev/null; then
-    echo "Cài đặt Chromium (gói Debian) cho các kiểm thử trên trình duyệt..."
+  # From Debian's packages: headless Chromium for the browser tests (never a browser download) and a
+  # Java runtime for the Nu Html Checker. Then axe-core from the npm registry (package-lock.json).
+  local need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium chromium-driver fonts-noto-core)
+  command -v java >/dev/null || need+=(default-jre-headless)
+  command -v npm >/dev/null || need+=(npm)
+  if [ ${#need[@]} -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    if ! command -v apt-get >/dev/null; then
+      echo "Không tìm thấy apt-get: hãy cài ${need[*]} rồi chạy lại." >&2
+      exit 1
+    fi
+    echo "Cài đặt gói hệ thống cho kiểm thử: ${need[*]}..."
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver fonts-noto-core >/dev/null
-  else
-    echo "Không tìm thấy apt-get: hãy cài Chromium tại /usr/bin/chromium rồi chạy lại." >&2
-    exit 1
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --silent
   fi
 }
 
