@@ -22,6 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+
 from . import check, province_index, sites
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -167,7 +169,14 @@ def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, ex
     if config.get("so_tin_moi_trang"):
         overrides["DEFAULT_PAGINATION"] = config["so_tin_moi_trang"]
     overrides.update(extra or {})
-    return read_settings(str(settings_file), override=overrides)
+    settings = read_settings(str(settings_file), override=overrides)
+    # Every generator builds its own Jinja environment; compiled templates are shared through a
+    # bytecode cache (keyed by each template's source checksum, written atomically by Jinja).
+    cache = Path(overrides["PORTAL_ROOT"]) / ".cache" / "jinja"
+    cache.mkdir(parents=True, exist_ok=True)
+    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"],
+                                     "bytecode_cache": FileSystemBytecodeCache(str(cache))}
+    return settings
 
 
 class _Collect(logging.Handler):

@@ -94,7 +94,7 @@ def parse_yaml(yaml_text: str, first: int = 1) -> Parsed:
     """Parse a YAML mapping (front matter or a whole ``site.yaml``) whose first line is ``first``."""
     parsed = Parsed(data={}, body="", body_line=0)
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        node = _compose(yaml_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         rows = yaml_text.split("\n")
@@ -129,6 +129,17 @@ _YAML_REASONS = {
     "did not find expected node content": "thiếu giá trị sau dấu «-» hoặc «:»",
     "expected <block end>, but found '-'": "dấu «-» của danh sách thụt lề không đúng",
 }
+
+
+def _compose(yaml_text: str):
+    """Compose with libyaml (fast); on an error, re-read with the pure-Python parser, whose messages we translate."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(yaml_text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(yaml_text, Loader=yaml.SafeLoader)
 
 
 def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
