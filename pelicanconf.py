@@ -14,7 +14,7 @@ DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 
 THEME = "themes/cong-thong-tin"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["portal", "compliance", "aggregate"]
+PLUGINS = ["portal", "compliance", "aggregate", "quality"]
 # Compliance reports (plugins/compliance/settings.py lists every key and its default).
 COMPLIANCE = {
     "SAP_DEN_HAN_NGAY_LAM_VIEC": 3,

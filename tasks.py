@@ -6,6 +6,8 @@
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
+    invoke matrix --since <git-ref>               sites affected by a change (JSON, for CI)
+    invoke bench [--quick]                        benchmark against plain Pelican and Hugo
     invoke clean                                  remove output/
 """
 
@@ -55,12 +57,15 @@ def _report(result) -> int:
     rows = []
     for s in result.sites:
         errors, warnings = console.count(s.problems)
-        rows.append((s.site_id, s.name, "đã xây dựng" if s.built else "LỖI - giữ bản cũ", errors, warnings))
+        state = "không đổi" if s.skipped else ("đã xây dựng" if s.built else "LỖI - giữ bản cũ")
+        rows.append((s.site_id, s.name, state, errors, warnings))
     if rows:
         print(console.summary_table(rows))
     errors, warnings = console.count(problems)
     built = sum(s.built for s in result.sites)
-    print(f"\nĐã xây dựng {built}/{len(result.sites)} cổng; {errors} lỗi, {warnings} cảnh báo.")
+    unchanged = sum(s.skipped for s in result.sites)
+    note = f" ({unchanged} cổng không thay đổi nên không xây dựng lại)" if unchanged else ""
+    print(f"\nĐã xây dựng {built}/{len(result.sites)} cổng{note}; {errors} lỗi, {warnings} cảnh báo.")
     return 0 if result.ok else 1
 
 
@@ -69,11 +74,15 @@ def _report(result) -> int:
     "production": "dùng publishconf.py: đường dẫn tuyệt đối theo tên miền của từng cổng",
     "jobs": "số tiến trình song song (mặc định: số lõi CPU)",
     "no_search": "bỏ qua bước tạo chỉ mục tìm kiếm Pagefind",
+    "force": "xây dựng lại cả các cổng không có thay đổi",
 })
-def build(c, site=None, production=False, jobs=0, no_search=False):
-    """Build every site (or the given ones) into output/<site>/; a failed site keeps its last good output."""
+def build(c, site=None, production=False, jobs=0, no_search=False, force=False):
+    """Build every site (or the given ones) into output/<site>/; a failed site keeps its last good output.
+
+    A site whose inputs did not change since its last build is skipped (content hashes, not mtimes).
+    """
     result = build_province(ROOT, _settings_file(production), OUTPUT, site or None, jobs=int(jobs),
-                            search=not no_search)
+                            search=not no_search, force=force)
     code = _report(result)
     index = OUTPUT / "index.html"
     if index.exists():
@@ -167,7 +176,7 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
     if severity not in SEVERITIES:
         raise Exit(f"--severity phải là một trong: {', '.join(SEVERITIES)}; đang là «{severity}».", code=2)
     typed = _compliance_settings()
-    evaluation = evaluate(ROOT, day, site or None, typed, use_git=not no_git)
+    evaluation = evaluate(ROOT, day, site or None, typed, use_git=not no_git, cache_dir=ROOT / ".cache" / "build")
     unknown = set(site or []) - {s.site_id for s in evaluation.sites}
     if unknown:
         raise Exit(f"Không có cổng: {', '.join(sorted(unknown))}", code=2)
@@ -246,3 +255,131 @@ def clean(c):
 def test(c, args=""):
     """Run the whole test suite."""
     c.run(f"{sys.executable} -m pytest {args}", pty=False, env={"PYTHONHASHSEED": "0", **os.environ})
+
+
+@task(help={
+    "sites": "số cổng của tỉnh tổng hợp (mặc định 20)",
+    "items": "số tin bài mỗi cổng (mặc định 1000)",
+    "quick": "chạy nhanh với 4 cổng × 250 tin bài",
+    "jobs": "số tiến trình song song (mặc định: số lõi CPU)",
+    "output": "tệp JSON ghi kết quả (mặc định .cache/bench/<cổng>x<tin>.json)",
+})
+def bench(c, sites=20, items=1000, quick=False, jobs=0, output=""):
+    """Benchmark a synthetic province against plain Pelican and Hugo; print figures and ratios, write JSON."""
+    import os as _os
+
+    from bench import suite
+
+    if quick:
+        sites, items = 4, 250
+    jobs = int(jobs) or _os.cpu_count() or 1
+    data = suite.run_suite(ROOT, ROOT / ".cache" / "bench" / f"{sites}x{items}", int(sites), int(items), jobs)
+    path = Path(output) if output else ROOT / ".cache" / "bench" / f"{sites}x{items}.json"
+    suite.save(data, path)
+    print(suite.table(data))
+    print(f"\nĐã ghi {path}")
+
+
+@task(help={
+    "since": "mốc git (commit, nhánh, thẻ) để so sánh với cây làm việc; bỏ trống: mọi cổng",
+    "max_jobs": "số việc CI tối đa; vượt quá thì gộp nhiều cổng liền nhau vào một việc (mặc định 200)",
+    "gitlab_pipeline": "ghi thêm pipeline con của GitLab CI (YAML) vào tệp này",
+})
+def matrix(c, since="", max_jobs=0, gitlab_pipeline=""):
+    """Print as JSON the sites affected by the changes since a git ref, for a CI matrix (docs/scaling.md)."""
+    import json
+
+    import yaml
+    from portal import matrix as planning
+
+    try:
+        base, changed = planning.git_changes(ROOT, since) if since else ("", [])
+    except planning.UnknownRef:
+        raise Exit(f"Không tìm thấy mốc git «{since}» (commit, nhánh hoặc thẻ) trong kho chứa {ROOT}; "
+                   "với bản sao nông (shallow clone) hãy lấy đủ lịch sử: git fetch --unshallow.", code=2) from None
+    result = planning.plan(changed, planning.read_sites(CONTENT), everything=not since)
+    document = result.as_dict(since, base, int(max_jobs) or planning.DEFAULT_MAX_JOBS)
+    if gitlab_pipeline:
+        Path(gitlab_pipeline).write_text(yaml.safe_dump(planning.gitlab_pipeline(document), allow_unicode=True,
+                                                        sort_keys=False), encoding="utf-8")
+    print(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _quality_output(site) -> list[str] | None:
+    """The sites to check (None: all of output/); stops with code 2 when there is nothing built."""
+    if not OUTPUT.is_dir():
+        raise Exit("Chưa có thư mục output/: hãy chạy invoke build (và invoke aggregate) trước.", code=2)
+    missing = [s for s in site or [] if not (OUTPUT / s).is_dir()]
+    if missing:
+        raise Exit(f"Chưa xây dựng cổng: {', '.join(missing)} (chạy invoke build --site ...).", code=2)
+    return list(site) if site else None
+
+
+@task(iterable=["site"], help={
+    "site": "mã cổng cần kiểm tra (lặp lại để chọn nhiều cổng); bỏ trống: mọi trang trong output/",
+    "warnings": "liệt kê cả các cảnh báo của Nu Html Checker",
+})
+def validate_html(c, site=None, warnings=False):
+    """Check every built page with the Nu Html Checker (vnu.jar); exit 1 on any HTML error."""
+    from quality import html_validity
+
+    site_ids = _quality_output(site)
+    try:
+        report = html_validity.validate(OUTPUT, ROOT, site_ids, errors_only=not warnings)
+    except html_validity.CheckerUnavailable as exc:
+        raise Exit(str(exc), code=2) from None
+    problems = report.problems()
+    if problems:
+        print(console.format_problems(problems) + "\n")
+    print(f"Kiểm tra HTML hợp lệ: {len(report.pages)} trang trong {report.seconds:.1f} giây; "
+          f"{len(report.errors)} lỗi" + (f", {len(report.warnings)} cảnh báo" if warnings else "") + "."
+          + (f" Bỏ qua {report.ignored} thông báo sai đã biết của vnu (xem docs/quality-gates.md)." if report.ignored
+             else ""))
+    if report.errors:
+        raise Exit(code=1)
+
+
+@task(iterable=["site"], help={"site": "mã cổng cần kiểm tra (lặp lại để chọn nhiều cổng); bỏ trống: cả tỉnh"})
+def links(c, site=None):
+    """Check every internal link, anchor and attachment of the built province; exit 1 on any broken link."""
+    from quality.links import check_links
+
+    report = check_links(OUTPUT, ROOT, _quality_output(site))
+    problems = report.problems()
+    if problems:
+        print(console.format_problems(problems) + "\n")
+    print(f"Kiểm tra liên kết: {report.pages} trang, {report.links} liên kết trong {report.seconds:.1f} giây; "
+          f"{len(report.broken)} liên kết hỏng ({len(problems)} chỗ cần sửa).")
+    if report.broken:
+        raise Exit(code=1)
+
+
+@task(iterable=["site"], help={
+    "site": "mã cổng cần kiểm tra (lặp lại để chọn nhiều cổng); bỏ trống: mọi cổng đã xây dựng trong output/",
+})
+def a11y(c, site=None):
+    """Check one page of every template with axe-core in Chromium (WCAG 2.1 AA) and save the run per site.
+
+    Builds nothing: run invoke build and invoke aggregate first. Saves <QUALITY_STATE_DIR>/tiep-can/<site>.json
+    (default .cache/kiem-tra/), which the next invoke build publishes as kha-nang-tiep-can.html. Exit 1 on any
+    serious or critical violation, 2 when the gate cannot run (no output, axe-core or Chromium).
+    """
+    import runpy
+
+    from quality import accessibility
+
+    state = ROOT / runpy.run_path(str(ROOT / "pelicanconf.py")).get("QUALITY_STATE_DIR", accessibility.STATE_DIR)
+    try:
+        site_ids = accessibility.built_sites(ROOT, OUTPUT, site or None)
+        summaries = accessibility.run(ROOT, OUTPUT, site_ids, dt.date.today(), state)
+    except accessibility.GateUnavailable as exc:
+        raise Exit(str(exc), code=2) from None
+    print(accessibility.report(summaries))
+    shown = state.relative_to(ROOT) if state.is_relative_to(ROOT) else state
+    print(f"\nĐã lưu kết quả vào {shown}/{accessibility.FOLDER}/; chạy invoke build để công bố trang "
+          "kha-nang-tiep-can.html của từng cổng.")
+    failing = {s: len(accessibility.blocking(summary)) for s, summary in summaries.items()
+               if accessibility.blocking(summary)}
+    if failing:
+        raise Exit("Khả năng tiếp cận: còn vi phạm mức nghiêm trọng hoặc rất nghiêm trọng ở "
+                   + ", ".join(f"{s} ({n} quy tắc)" for s, n in failing.items()) + ".", code=1)

@@ -84,7 +84,7 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
     procedures, documents = merge.catalog(exports["thu-tuc"], "thu-tuc"), merge.catalog(exports["van-ban"], "van-ban")
     # 3. Compliance of the units built here, and its trend over runs.
     local = [u["ma"] for u in unit_list if u["noi_bo"]]
-    evaluation = evaluate(root, as_of, local, settings)
+    evaluation = evaluate(root, as_of, local, settings, cache_dir=root / ".cache" / "build")
     history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
     write_json(store.history_path, history)
     health = [_health(u, collected[u["ma"]]) for u in unit_list]

@@ -53,16 +53,30 @@ class Evaluation:
         return [r for r in self.rule_sets if r.ma in used]
 
 
+def read_province(root: Path, wanted: set[str] | None = None, cache_dir: Path | None = None) -> dict:
+    """Site id → SiteCheck; sites outside ``wanted`` are read only for their site.yaml and văn bản,
+    which is all that cross-site rules need."""
+    site_dirs, _ = sites.discover(root / "content", root)
+    wanted = wanted or {d.name for d in site_dirs}
+    return {d.name: check.check_site(d, root, sections=None if d.name in wanted else ("van-ban",),
+                                     cache_dir=cache_dir if d.name in wanted else None)
+            for d in site_dirs}
+
+
 def evaluate(root: Path, as_of: dt.date, site_ids: list[str] | None = None,
-             settings: Settings | None = None, use_git: bool = True) -> Evaluation:
-    """Findings for every site (or the given ones) of the province under ``root``, as of ``as_of``."""
+             settings: Settings | None = None, use_git: bool = True, checked: dict | None = None,
+             evidence: dict | None = None, cache_dir: Path | None = None) -> Evaluation:
+    """Findings for every site (or the given ones) of the province under ``root``, as of ``as_of``.
+
+    ``checked`` (site id → SiteCheck, see :func:`read_province`) and ``evidence`` (git history) may be
+    passed in by a caller that already has them, such as the province build.
+    """
     settings = settings or Settings()
     # 1. Read every site: the province's documents and sites are needed for cross-site rules.
-    site_dirs, problems = sites.discover(root / "content", root)
-    wanted = set(site_ids or [d.name for d in site_dirs])
-    # Other sites are read only for what cross-site rules need: site.yaml and their documents.
-    checked = {d.name: check.check_site(d, root, sections=None if d.name in wanted else ("van-ban",))
-               for d in site_dirs}
+    _, problems = sites.discover(root / "content", root)
+    if checked is None:
+        checked = read_province(root, set(site_ids) if site_ids else None, cache_dir)
+    wanted = set(site_ids or checked)
     configs = {sid: c.site.config for sid, c in checked.items() if c.site}
     documents = {d.fields["so_ky_hieu"].casefold(): d for c in checked.values() for d in c.documents
                  if d.type.id == "van-ban" and d.status != "draft"}
@@ -71,7 +85,8 @@ def evaluate(root: Path, as_of: dt.date, site_ids: list[str] | None = None,
     rule_sets, rule_problems = rules.load_all(root, [d for d in local if d.is_dir()])
     problems += rule_problems
     calendar = WorkingCalendar.from_file()
-    evidence = history.read(root) if use_git else {}
+    if evidence is None:
+        evidence = history.read(root) if use_git else {}
     # 3. Each site against the rules in force for its level on the date.
     evaluations = []
     for site_id in sorted(site_ids or configs):

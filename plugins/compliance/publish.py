@@ -24,10 +24,13 @@ class ComplianceGenerator(Generator):
     def generate_context(self):
         typed, fixed = settings.read(self.settings)
         root = Path(self.settings.get("PORTAL_ROOT") or Path(self.settings["PATH"]).parents[1])
-        as_of = fixed or history.head_date(root) or dt.date.today()
+        as_of = fixed or self.settings.get("PORTAL_AS_OF") or history.head_date(root) or dt.date.today()
         site = self.settings["PORTAL"]
         whole = site["cap"] == "tinh"
-        evaluation = evaluate(root, as_of, None if whole else [site["id"]], typed)
+        # The province build passes the sites it has already checked and the git history it has read.
+        evaluation = evaluate(root, as_of, None if whole else [site["id"]], typed,
+                              checked=self.settings.get("PORTAL_PROVINCE"),
+                              evidence=self.settings.get("PORTAL_EVIDENCE"))
         own = next((s for s in evaluation.sites if s.site_id == site["id"]), None)
         self.context["TUAN_THU"] = {"ngay": as_of, "cong": own, "toan_tinh": evaluation if whole else None,
                                     "bo_quy_tac": evaluation.used_rule_sets()}

@@ -1,39 +1,37 @@
 """Build a whole province: every component site checked, rendered and indexed in parallel.
 
-``build_province`` is the pipeline, stage by stage. Each site builds in a worker process into a
-temporary folder beside its output and replaces ``output/<site>/`` only when it built cleanly, so
-a failed build leaves the last good site in place and one broken site never stops the others.
+``build_province`` is the pipeline, stage by stage. Each site renders in a worker process into a
+temporary folder beside its output and replaces ``output/<site>/`` only when it built cleanly, so a
+failed build leaves the last good site in place and one broken site never stops the others. A site
+whose inputs (content hashes, code, settings, the evaluation date and what it cites from other sites)
+are unchanged since its last publish is not rendered again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import dataclasses
+import datetime as dt
+import hashlib
 import json
-import logging
 import multiprocessing
 import os
-import shutil
-import subprocess
-import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
-
-from . import check, province_index, sites
+from . import check, province_index, render, sites
+from .cache import code_version, read_pickle, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
-logger = logging.getLogger(__name__)
 REPORT_NAME = "build-report.json"
+CACHE = Path(".cache") / "build"
 
 
 @dataclass
 class SiteTask:
-    """What a worker needs to build one site (picklable)."""
+    """What a worker needs to render one site (picklable)."""
 
     site_dir: Path
     root: Path
@@ -53,6 +51,8 @@ class SiteResult:
     name: str = ""
     url: str = ""
     crash: str = ""
+    skipped: bool = False  # inputs unchanged since the last publish: nothing rendered
+    kept: int = 0          # files whose bytes did not change (inode and mtime kept)
 
 
 @dataclass
@@ -69,175 +69,180 @@ class ProvinceResult:
 
 
 def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: list[str] | None = None,
-                   jobs: int = 0, search: bool = True, overrides: dict | None = None) -> ProvinceResult:
+                   jobs: int = 0, search: bool = True, overrides: dict | None = None,
+                   force: bool = False) -> ProvinceResult:
     """Build the selected sites (all when ``site_ids`` is empty) and the province index page."""
+    from compliance import history
+
     # 1. Find the sites; an unknown --site is a problem, not a crash.
-    site_dirs, problems = sites.discover(root / "content", root)
-    if site_ids:
-        known = {d.name: d for d in site_dirs}
-        for wanted in site_ids:
-            if wanted not in known:
-                problems.append(Problem("content/", 0, f"Không có cổng mã «{wanted}».",
-                                        expected="một trong: " + ", ".join(sorted(known)), found=wanted,
-                                        code="khong-co-cong"))
-        site_dirs = [known[s] for s in site_ids if s in known]
+    all_dirs, problems = sites.discover(root / "content", root)
+    known = {d.name: d for d in all_dirs}
+    for wanted in site_ids or []:
+        if wanted not in known:
+            problems.append(Problem("content/", 0, f"Không có cổng mã «{wanted}».",
+                                    expected="một trong: " + ", ".join(sorted(known)), found=wanted,
+                                    code="khong-co-cong"))
+    selected = [known[s] for s in site_ids if s in known] if site_ids else all_dirs
     output_dir.mkdir(parents=True, exist_ok=True)
-    # 2. Build each site in its own worker, biggest first so the pool stays busy.
-    tasks = [SiteTask(d, root, output_dir, settings_file, search, dict(overrides or {}))
-             for d in sorted(site_dirs, key=_weight, reverse=True)]
-    results = _run_all(tasks, jobs)
-    # 3. Write the province index and the machine-readable report, in a stable order.
-    results.sort(key=lambda r: r.site_id)
-    province = ProvinceResult(results, problems)
+    cache_dir = root / CACHE
+    # 2. Check every site in parallel (unchanged files come from the content-hash cache). The other
+    #    sites are read too: cross-site rules need their văn bản; the provincial site needs everything.
+    names = {d.name for d in selected}
+    province_wide = any(_is_province(d, root) for d in selected)
+    checks = {c.site_dir.name: c for c in _parallel(
+        _check_worker, [(d, root, cache_dir, province_wide or d.name in names) for d in all_dirs], jobs)}
+    # 3. Evidence and date shared by every site's compliance report, then what each site depends on.
+    evidence = history.read(root)
+    as_of = history.head_date(root) or dt.date.today()
+    light = {sid: _light(c) for sid, c in checks.items()}
+    base = {"code": code_version(), "settings": settings_file.name, "as_of": as_of.isoformat(), "search": search,
+            "overrides": json.dumps(overrides or {}, sort_keys=True, default=str),
+            "sites": sorted((sid, json.dumps(c.site.config, sort_keys=True, default=str) if c.site else "")
+                            for sid, c in checks.items())}
+    published = read_pickle(cache_dir / "published.pickle", {}) or {}
+    tasks, results = [], []
+    for site_dir in sorted(selected, key=_weight, reverse=True):
+        sid = site_dir.name
+        is_province = bool(checks[sid].site and checks[sid].site.config.get("cap") == "tinh")
+        fingerprint = _fingerprint(sid, checks, light, evidence, base)
+        fingerprint += _state_fingerprint(root, overrides or {}, sid, is_province)
+        if (not force and checks[sid].ok and published.get(sid) == (fingerprint, str(output_dir.resolve()))
+                and (output_dir / sid / "index.html").is_file()):
+            results.append(_summary(checks[sid], built=True, skipped=True))
+            continue
+        # The provincial site reports on every site in full; another site needs only the others' văn bản.
+        province = checks if is_province else {s: (checks[s] if s == sid else light[s]) for s in checks}
+        extra = {**(overrides or {}), "PORTAL_PROVINCE": province, "PORTAL_EVIDENCE": evidence,
+                 "PORTAL_AS_OF": as_of, "PORTAL_CHECK_CACHE": str(cache_dir)}
+        tasks.append((SiteTask(site_dir, root, output_dir, settings_file, search, extra), fingerprint))
+    # 4. Render the sites whose inputs changed, biggest first so the pool stays busy.
+    rendered = _parallel(render_site, [t for t, _ in tasks], jobs)
+    for (task, fingerprint), result in zip(tasks, rendered):
+        if result.built:
+            published[task.site_dir.name] = (fingerprint, str(output_dir.resolve()))
+        else:
+            published.pop(task.site_dir.name, None)
+    write_pickle(cache_dir / "published.pickle", published)
+    # 5. Write the province index and the machine-readable report, in a stable order.
+    results = sorted(results + rendered, key=lambda r: r.site_id)
+    result = ProvinceResult(results, problems)
     province_index.write(output_dir, root / "content")
-    write_report(province, output_dir / REPORT_NAME)
-    return province
+    write_report(result, output_dir / REPORT_NAME)
+    return result
+
+
+def _is_province(site_dir: Path, root: Path) -> bool:
+    site, _ = sites.load(site_dir, root)
+    return bool(site and site.config.get("cap") == "tinh")
 
 
 def _weight(site_dir: Path) -> int:
     return sum(1 for _ in site_dir.rglob("*.md"))
 
 
-def _run_all(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
-    workers = min(jobs or os.cpu_count() or 1, len(tasks)) or 1
+def _parallel(function, items: list, jobs: int) -> list:
+    workers = min(jobs or os.cpu_count() or 1, len(items)) or 1
     if workers == 1:
-        return [build_site(t) for t in tasks]
+        return [function(item) for item in items]
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(build_site, tasks))
+        return list(pool.map(function, items))
 
 
-def build_site(task: SiteTask) -> SiteResult:
-    """Check, render, index and publish one site. Runs in a worker; never raises."""
+def _check_worker(args) -> check.SiteCheck:
+    site_dir, root, cache_dir, full = args
+    return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",))
+
+
+def _light(checked: check.SiteCheck) -> check.SiteCheck:
+    """What other sites need of this one: its site.yaml and its văn bản without their bodies."""
+    docs = [dataclasses.replace(d, body="") for d in checked.documents if d.type.id == "van-ban"]
+    return check.SiteCheck(checked.site_dir, checked.site, docs, [], checked.fingerprint)
+
+
+def _fingerprint(sid: str, checks: dict, light: dict, evidence: dict, base: dict) -> str:
+    """Everything a site's output depends on. The provincial site reports on every site, so it depends
+    on all of them; another site depends on its own files and on the văn bản its procedures cite."""
+    own = checks[sid]
+    digest = hashlib.sha1(json.dumps(base, sort_keys=True).encode())
+    digest.update(own.fingerprint.encode())
+    if own.site and own.site.config.get("cap") == "tinh":
+        for other in sorted(checks):
+            digest.update(f"{other}:{checks[other].fingerprint}".encode())
+    else:
+        cited = sorted({ref["so_ky_hieu"].casefold() for d in own.documents for ref in
+                        (d.fields.get("can_cu_phap_ly") or [])})
+        index = {d.fields["so_ky_hieu"].casefold(): (d.fields.get("tinh_trang"), str(d.fields.get("ngay_het_hieu_luc")),
+                                                     d.rel) for c in light.values() for d in c.documents}
+        digest.update(json.dumps([(k, index.get(k)) for k in cited]).encode())
+    prefix = f"content/{sid}/"
+    digest.update(json.dumps(sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))).encode())
+    return digest.hexdigest()
+
+
+def _state_fingerprint(root: Path, overrides: dict, sid: str, is_province: bool) -> str:
+    """Files outside content/ that a site's pages are made from: quality-gate results about the site and,
+    for the provincial site, the aggregation result and every site's quality results."""
+    digest = hashlib.sha1()
+    folders = [root / ".cache" / "tong-hop", root / ".cache" / "kiem-tra"]
+    folders += [Path(str(v)) for k, v in overrides.items() if k.endswith("_STATE_DIR")]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.json")):
+            if "nguon" in path.parts:
+                continue  # per-source fetch state; the merged result is ket-qua.json
+            mine = path.stem == sid or (is_province and (path.name == "ket-qua.json" or "kiem-tra" in str(path)))
+            if mine:
+                digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _summary(checked: check.SiteCheck, built: bool, skipped: bool = False) -> SiteResult:
+    result = SiteResult(checked.site_dir.name, built, list(checked.problems), items=len(checked.documents),
+                        skipped=skipped)
+    if checked.site:
+        result.name, result.url = checked.site.name, checked.site.config.get("dia_chi_web", "")
+    return result
+
+
+def render_site(task: SiteTask) -> SiteResult:
+    """Render, index and publish one checked site. Runs in a worker; never raises."""
     started = time.perf_counter()
     site_id = task.site_dir.name
     tmp = task.output_dir / f".tmp-{site_id}-{os.getpid()}"
+    checked = task.overrides["PORTAL_PROVINCE"][site_id]
+    result = _summary(checked, built=False)
     try:
-        # 1. Validate everything first: all problems of the site, no output touched.
-        checked = check.check_site(task.site_dir, task.root)
-        result = SiteResult(site_id, False, checked.problems, items=len(checked.documents))
-        if checked.site:
-            result.name, result.url = checked.site.name, checked.site.config.get("dia_chi_web", "")
-        if not checked.ok:
+        if not checked.ok:  # 1. Invalid content: report it, touch no output.
             return result
-        # 2. Render with Pelican into a fresh temporary folder.
-        _clear(tmp)
-        warnings = run_pelican(task.settings_file, checked, tmp, task.overrides)
+        render.clear(tmp)  # 2. Render with Pelican into a fresh temporary folder.
+        warnings = render.run_pelican(task.settings_file, checked, tmp, task.overrides)
         result.problems += warnings
         if any(p.severity == ERROR for p in warnings):
             return result
-        # 3. Index for search (Pagefind), then 4. swap the new site in.
-        if task.search:
-            result.problems += index_search(tmp, relpath(task.site_dir, task.root))
+        if task.search:  # 3. Index for search (Pagefind).
+            result.problems += render.index_search(tmp, relpath(task.site_dir, task.root))
         if any(p.severity == ERROR for p in result.problems):
             return result
-        publish(tmp, task.output_dir / site_id)
+        result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
         result.built = True
         return result
     except Exception as exc:  # an unexpected failure of our own: keep the traceback, keep going
         log = task.output_dir / f".crash-{site_id}.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
-        problem = Problem(relpath(task.site_dir, task.root), 0,
-                          f"Lỗi hệ thống khi xây dựng cổng ({type(exc).__name__}: {exc}). "
-                          f"Chi tiết kỹ thuật: {relpath(log, task.root)}", code="loi-he-thong")
-        return SiteResult(site_id, False, [problem], crash=str(log))
+        result.problems.append(Problem(relpath(task.site_dir, task.root), 0,
+                                       f"Lỗi hệ thống khi xây dựng cổng ({type(exc).__name__}: {exc}). "
+                                       f"Chi tiết kỹ thuật: {relpath(log, task.root)}", code="loi-he-thong"))
+        result.crash = str(log)
+        return result
     finally:
-        _clear(tmp)
-        if "result" in locals():
-            result.seconds = round(time.perf_counter() - started, 3)
-
-
-def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, extra: dict | None = None) -> dict:
-    """Pelican settings for one site: the shared file plus what ``site.yaml`` says."""
-    from pelican.settings import read_settings
-
-    site = checked.site
-    config = site.config
-    overrides = {
-        "PATH": str(site.path.resolve()),
-        "OUTPUT_PATH": str(output.resolve()),
-        "SITENAME": config["ten_cong"],
-        "PORTAL": config,
-        "PORTAL_DOCUMENTS": {str(d.path.resolve()): d for d in checked.documents},
-        # Feeds and sitemaps always carry absolute links; pages stay relative unless
-        # RELATIVE_URLS is off (publishconf.py), so the demo also opens from disk.
-        "SITEURL": config["dia_chi_web"].rstrip("/"),
-        "FEED_DOMAIN": config["dia_chi_web"].rstrip("/"),
-        "CACHE_PATH": str(output.resolve() / ".cache"),
-        "PORTAL_ROOT": str(site.path.resolve().parents[1]),
-    }
-    if config.get("so_tin_moi_trang"):
-        overrides["DEFAULT_PAGINATION"] = config["so_tin_moi_trang"]
-    overrides.update(extra or {})
-    settings = read_settings(str(settings_file), override=overrides)
-    # Every generator builds its own Jinja environment; compiled templates are shared through a
-    # bytecode cache (keyed by each template's source checksum, written atomically by Jinja).
-    cache = Path(overrides["PORTAL_ROOT"]) / ".cache" / "jinja"
-    cache.mkdir(parents=True, exist_ok=True)
-    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"],
-                                     "bytecode_cache": FileSystemBytecodeCache(str(cache))}
-    return settings
-
-
-class _Collect(logging.Handler):
-    """Keeps Pelican's warnings and errors so they are reported with the site's problems."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
-def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path,
-                extra: dict | None = None) -> list[Problem]:
-    """Render one checked site with Pelican; Pelican's own warnings come back as problems."""
-    from pelican import Pelican
-
-    settings = settings_for(settings_file, checked, output, extra)
-    collector = _Collect()
-    pelican_logger = logging.getLogger("pelican")
-    pelican_logger.addHandler(collector)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):  # Pelican's own "Done: ..." summary
-            Pelican(settings).run()
-    finally:
-        pelican_logger.removeHandler(collector)
-        shutil.rmtree(output / ".cache", ignore_errors=True)
-    where = relpath(checked.site_dir, None)
-    return [Problem(where, 0, f"Pelican: {r.getMessage()}",
-                    severity=ERROR if r.levelno >= logging.ERROR else WARNING, code="pelican")
-            for r in collector.records]
-
-
-def index_search(site_out: Path, where: str) -> list[Problem]:
-    """Build the Pagefind index of a rendered site."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_out), "--keep-index-url", "--silent",
-           "--force-language", "vi"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        return [Problem(where, 0, "Không tạo được chỉ mục tìm kiếm (Pagefind): "
-                        + (proc.stderr or proc.stdout).strip()[:500], code="pagefind")]
-    return []
-
-
-def publish(new: Path, dest: Path) -> None:
-    """Replace ``dest`` by ``new`` with two renames on the same file system."""
-    old = dest.with_name(f".old-{dest.name}-{os.getpid()}")
-    if dest.exists():
-        os.replace(dest, old)
-    os.replace(new, dest)
-    _clear(old)
-
-
-def _clear(path: Path) -> None:
-    if path.exists():
-        shutil.rmtree(path)
+        render.clear(tmp)
+        result.seconds = round(time.perf_counter() - started, 3)
 
 
 def write_report(province: ProvinceResult, path: Path) -> None:
-    """``build-report.json``: per site built or not, counts, timings and every problem."""
+    """``build-report.json``: per site built or not, counts and every problem (no timings: reproducible)."""
     data = {
         "phien_ban": "1.0",
         "thanh_cong": province.ok,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content_types, document, sites
+from .cache import DocumentCache, sha1
 from .problems import ERROR, WARNING, Problem, relpath
 
 ASSET_DIRS = {"tep", "anh", "quy-che"}  # quy-che: the province's own compliance rule sets
@@ -19,17 +21,27 @@ class SiteCheck:
     site: sites.Site | None
     documents: list[document.Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    fingerprint: str = ""  # hash of every input file of the site (content, site.yaml, attachment list)
 
     @property
     def ok(self) -> bool:
         return self.site is not None and not any(p.severity == ERROR for p in self.problems)
 
 
-def check_site(site_dir: Path, root: Path | None = None,
-               max_bytes: int = document.MAX_FILE_BYTES, sections: tuple[str, ...] | None = None) -> SiteCheck:
-    """Load ``site.yaml`` and every content file of ``site_dir`` (or only ``sections``); never raises."""
+def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = document.MAX_FILE_BYTES,
+               sections: tuple[str, ...] | None = None, cache_dir: Path | None = None) -> SiteCheck:
+    """Load ``site.yaml`` and every content file of ``site_dir`` (or only ``sections``); never raises.
+
+    With ``cache_dir``, a file whose bytes (and the site's attachment list) are unchanged since the last
+    run is not parsed or validated again.
+    """
     site, problems = sites.load(site_dir, root)
     result = SiteCheck(site_dir=site_dir, site=site, problems=problems)
+    assets = _asset_listing(site_dir)
+    digest = hashlib.sha1(assets.encode())
+    if (site_dir / sites.SITE_FILE).is_file():
+        digest.update((site_dir / sites.SITE_FILE).read_bytes())
+    cache = DocumentCache(cache_dir, site_dir.name) if sections is None else DocumentCache(None, site_dir.name)
     for child in sorted(site_dir.iterdir()):
         rel = relpath(child, root)
         if child.name.startswith(".") or child.name == sites.SITE_FILE:
@@ -53,12 +65,36 @@ def check_site(site_dir: Path, root: Path | None = None,
                                                expected="tệp .md; tệp đính kèm đặt trong thư mục tep/",
                                                found=f"«{path.name}»", severity=WARNING, code="khong-phai-md"))
                 continue
-            doc, doc_problems = document.load(path, site_dir, ctype.id, root, max_bytes)
+            rel_path = relpath(path, root)
+            size = path.stat().st_size
+            key = sha1(path.read_bytes()) + assets if size <= max_bytes else f"size:{size}"
+            digest.update(f"{rel_path}\0{key}\0".encode())
+            cached = cache.get(rel_path, key)
+            if cached is None:
+                doc, doc_problems = document.load(path, site_dir, ctype.id, root, max_bytes)
+                cache.put(rel_path, key, doc, doc_problems)
+            else:
+                doc, doc_problems = cached
             result.problems.extend(doc_problems)
             if doc is not None and not any(p.severity == ERROR for p in doc_problems):
                 result.documents.append(doc)
     result.problems.extend(_url_collisions(result.documents))
+    result.problems.extend(document.asset_problems(site_dir, root))
+    result.fingerprint = digest.hexdigest()
+    cache.save()
     return result
+
+
+def _asset_listing(site_dir: Path) -> str:
+    """Names, sizes and link status of the site's attachments and images: what validation depends on."""
+    rows = []
+    for folder in ("tep", "anh"):
+        base = site_dir / folder
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file() or path.is_symlink():
+                    rows.append(f"{path.relative_to(site_dir).as_posix()}:{path.lstat().st_size}:{int(path.is_symlink())}")
+    return sha1("\n".join(rows).encode())[:16]
 
 
 def _url_collisions(documents: list[document.Document]) -> list[Problem]:

@@ -1,18 +1,22 @@
 """Read one content file into a validated :class:`Document`, collecting every problem in it.
 
-Stages, in order: read bytes (size cap) → decode (UTF-8 only; legacy encodings are named) →
-split and parse front matter (line numbers kept) → validate against the type's schema →
-convert dates → check referenced files → type-specific rules → compute slug and URL.
+Stages, in order: read bytes (size cap; a symlink out of the site is refused) → decode (UTF-8
+only; legacy encodings are named) → split and parse front matter (line numbers kept) → validate
+against the type's schema → convert dates → check referenced files (front matter and body) →
+type-specific rules → raw HTML and nesting of the body (:mod:`portal.sanitize`) → slug and URL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
-from . import content_types, schema
+from . import content_types, sanitize, schema
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source
 from .frontmatter import FrontMatterError, Parsed, parse
@@ -20,8 +24,19 @@ from .problems import ERROR, WARNING, Problem, relpath, short
 from .slugs import slugify
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-# Links and images in the body that point at the site's own files: ](tep/x.pdf) or ](anh/y.svg)
+ASSET_FOLDERS = ("tep", "anh")  # copied to the site as they are (STATIC_PATHS)
+# Links and images in the body that point at the site's own files: ](tep/x.pdf) or ](anh/y.svg),
+# and the same in raw HTML: src="anh/y.svg", href='tep/x.pdf'. Both are relative to the site folder.
 BODY_FILE_LINK = re.compile(r"\]\(\s*<?((?:tep|anh)/[^)\s>]+)")
+BODY_FILE_ATTR = re.compile(r"""((?<![\w-])(?:src|href)\s*=\s*["']?)((?:tep|anh)/)""", re.IGNORECASE)
+# Every link target in the body: ](x), reference definitions [id]: x, raw HTML src/href/poster.
+_BODY_TARGETS = (
+    re.compile(r"\]\(\s*<?([^)\s>]+)"),
+    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"),
+    re.compile(r"""(?<![\w-])(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE),
+)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 BODY_REQUIRED = {"tin-tuc", "thong-bao", "pho-bien-phap-luat", "hoi-dap"}
 STATUS = {"cong-bo": "published", "nhap": "draft", "an": "hidden"}
 
@@ -80,11 +95,19 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
         return None, [Problem(rel, exc.line or 0, exc.message, code=f"ma-hoa:{exc.encoding or 'khac'}")]
 
 
-def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None,
-         max_bytes: int = MAX_FILE_BYTES) -> tuple[Document | None, list[Problem]]:
-    """Load and validate one Markdown content file of type ``type_id``."""
-    rel = relpath(path, root)
+def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES,
+         allowed_embeds: tuple[str, ...] | list[str] = sanitize.ALLOWED_EMBEDS,
+         ) -> tuple[Document | None, list[Problem]]:
+    """Load and validate one Markdown content file of type ``type_id``.
+
+    ``allowed_embeds`` are the iframe sources the body may embed (the ``PORTAL_ALLOWED_EMBEDS`` setting).
+    """
+    rel = _rel(path, root)
     ctype = content_types.get(type_id)
+    if not _inside(path, site_dir):
+        return None, [Problem(rel, 0, "Tệp là liên kết (symlink) trỏ ra ngoài thư mục của cổng nên không được đọc.",
+                              expected="tệp thật nằm trong thư mục của cổng", found=_link_target(path),
+                              code="tep-ngoai")]
     text, problems = read_text(path, rel, max_bytes)
     if text is None:
         return None, problems
@@ -101,6 +124,8 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None,
                    body_line=parsed.body_line, lines=parsed.lines)
     problems += _rules(doc)
     problems += _body_links(doc, site_dir)
+    if doc.body.strip():
+        problems += sanitize.find_problems(doc.body, doc.body_line, rel, allowed_embeds)
     if not any(p.severity == ERROR for p in problems):
         doc.title = _title(doc)
         doc.slug = fields.get("duong_dan") or _slug(doc)
@@ -201,15 +226,103 @@ def _rules(doc: Document) -> list[Problem]:
 
 
 def _body_links(doc: Document, site_dir: Path) -> list[Problem]:
-    """Files linked from the body (``[Tải về](tep/x.pdf)``) must exist in the site folder."""
+    """Paths in the body stay in the site: no ``../`` out of it, no absolute or local-disk paths,
+    and files under tep/ or anh/ exist and are not symlinks out of the site folder.
+
+    ``tep/…`` and ``anh/…`` are relative to the site folder (the reader rewrites them); any other
+    relative path is a URL relative to the page, which is written to ``<type>/<slug>.html``.
+    """
+    problems, seen = [], set()
+    for offset, line in enumerate(sanitize.prose_lines(doc.body)):
+        for pattern in _BODY_TARGETS:
+            for match in pattern.finditer(line):
+                written = next(g for g in match.groups() if g is not None).strip()
+                if (offset, written) in seen:
+                    continue
+                seen.add((offset, written))
+                problem = _body_target(written, doc.type.id, site_dir)
+                if problem:
+                    message, expected, code = problem
+                    problems.append(Problem(doc.rel, doc.body_line + offset, message, expected=expected,
+                                            found=short(written.split("#")[0]), code=code))
+    return problems
+
+
+def _body_target(written: str, type_id: str, site_dir: Path) -> tuple[str, str, str] | None:
+    """(message, expected, code) when a body link target leaves the site or misses its file."""
+    outside = ("Đường dẫn đi ra ngoài thư mục của cổng.",
+               "tệp trong thư mục của cổng, ví dụ tep/ten-tep.pdf hoặc anh/ten-anh.jpg", "tep-ngoai")
+    target = unquote(written.split("#")[0].split("?")[0]).replace("\\", "/")
+    for marker in ("{static}", "{attach}", "{filename}"):
+        if target.startswith(marker):
+            target = target[len(marker):].lstrip("/")
+    if not target or target.startswith("//"):
+        return None
+    if _DRIVE.match(target) or target.lower().startswith("file:"):
+        return ("Đường dẫn trỏ tới một tệp trên máy tính của người soạn; người đọc không mở được và tệp"
+                " phải nằm trong thư mục của cổng.", outside[1], "tep-ngoai")
+    if _SCHEME.match(target):
+        return None  # a web address; unsafe schemes are reported by the sanitizer
+    if target.startswith("/"):
+        return ("Đường dẫn tuyệt đối (bắt đầu bằng «/») không dùng được trong bài.",
+                "đường dẫn tương đối như tep/ten-tep.pdf, ../van-ban/index.html, hoặc địa chỉ đầy đủ https://…",
+                "tep-ngoai")
+    base = "" if target.split("/")[0] in ASSET_FOLDERS else type_id
+    norm = posixpath.normpath(posixpath.join(base, target))
+    if norm == ".." or norm.startswith("../"):
+        return outside
+    if norm.split("/")[0] not in ASSET_FOLDERS:
+        return None  # a page of the site: the link check of the built site follows it
+    file = site_dir / norm
+    if not file.is_file():
+        return ("Liên kết tới tệp không tồn tại trong cổng.",
+                f"tệp có trong thư mục {site_dir.name}/{norm.split('/')[0]}/", "thieu-tep")
+    if not _inside(file, site_dir):
+        return ("Tệp là liên kết (symlink) trỏ ra ngoài thư mục của cổng.", "tệp thật nằm trong thư mục của cổng",
+                "tep-ngoai")
+    return None
+
+
+def _rel(path: Path, root: Path | None) -> str:
+    """Like :func:`relpath`, but names a symlink by where it is, not by where it points."""
+    path = Path(path)
+    folder = relpath(path.parent, root)
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
+def _inside(path: Path, site_dir: Path) -> bool:
+    return Path(path).resolve().is_relative_to(Path(site_dir).resolve())
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return f"liên kết tới «{os.readlink(path)}»"
+    except OSError:
+        return f"«{Path(path).resolve()}»"
+
+
+def asset_problems(site_dir: Path, root: Path | None = None) -> list[Problem]:
+    """Symlinks under the site's tep/ and anh/ (or those folders themselves) that point out of the
+    site folder or nowhere: Pelican would copy what they point at, so the site must not build."""
     problems = []
-    for offset, line in enumerate(doc.body.split("\n")):
-        for match in BODY_FILE_LINK.finditer(line):
-            target = match.group(1).split("#")[0]
-            if ".." in Path(target).parts or not (site_dir / target).is_file():
-                problems.append(Problem(doc.rel, doc.body_line + offset, "Liên kết tới tệp không tồn tại trong cổng.",
-                                        expected=f"tệp có trong thư mục {Path(doc.rel).parent.parent.as_posix()}/",
-                                        found=f"«{target}»", code="thieu-tep"))
+    for folder in ASSET_FOLDERS:
+        base = Path(site_dir) / folder
+        entries = [base] if base.is_symlink() else []
+        if base.is_dir() and not base.is_symlink():
+            for dirpath, dirs, files in os.walk(base):  # symlinked folders are listed, not entered
+                entries += [Path(dirpath) / name for name in sorted(dirs) + sorted(files)]
+        for entry in entries:
+            if not entry.is_symlink():
+                continue
+            if not entry.exists():
+                message = "Liên kết (symlink) hỏng: nơi nó trỏ tới không tồn tại."
+            elif not _inside(entry, site_dir):
+                message = ("Tệp hoặc thư mục là liên kết (symlink) trỏ ra ngoài thư mục của cổng; nội dung ngoài"
+                           " thư mục của cổng không được đăng lên trang.")
+            else:
+                continue
+            problems.append(Problem(_rel(entry, root), 0, message, expected="tệp thật nằm trong thư mục của cổng",
+                                    found=_link_target(entry), code="tep-ngoai"))
     return problems
 
 
@@ -237,4 +350,4 @@ def _slug(doc: Document) -> str:
     return slugify(f.get("tieu_de") or doc.path.stem)
 
 
-__all__ = ["Document", "load", "read_text", "WARNING"]
+__all__ = ["Document", "asset_problems", "load", "read_text", "WARNING"]

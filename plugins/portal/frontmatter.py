@@ -128,6 +128,10 @@ _YAML_REASONS = {
     "found unexpected end of stream": "chuỗi trong ngoặc kép chưa được đóng",
     "did not find expected node content": "thiếu giá trị sau dấu «-» hoặc «:»",
     "expected <block end>, but found '-'": "dấu «-» của danh sách thụt lề không đúng",
+    "expected <block end>, but found '<block mapping start>'": "thụt lề không thẳng hàng: trường này lùi vào nhiều "
+                                                               "hơn các trường cùng cấp",
+    "expected <block end>, but found '<block sequence start>'": "dấu «-» của danh sách thụt lề không thẳng hàng "
+                                                                "với các mục khác",
 }
 
 

@@ -25,7 +25,8 @@ def write(output_dir: Path, content_dir: Path) -> None:
     groups = [{"label": label, "sites": sorted((c for c in configs if c["cap"] == level), key=lambda c: c["id"])}
               for level, label in LEVELS]
     province = next((c for c in configs if c["cap"] == "tinh"), None)
-    css = f"{province['id']}/theme/css/portal.css" if province else ""
+    styled = next((c for c in [province] + configs if c and c["built"]), None)  # any built site's theme
+    css = f"{styled['id']}/theme/css/portal.css" if styled else ""
     html = _ENV.get_template("province-index.html").render(
         groups=[g for g in groups if g["sites"]], province=province, css=css,
         sample=any(c.get("du_lieu_mau") for c in configs))

@@ -2,13 +2,21 @@
 
 The reader does not validate again: the build checks a whole site first (so every problem in
 every file is reported at once) and hands the valid documents to Pelican through the
-``PORTAL_CHECK`` setting. Here each document becomes Pelican metadata plus rendered HTML.
+``PORTAL_CHECK`` setting. Here each document becomes Pelican metadata plus rendered HTML, which is
+sanitised with the allowlist of :mod:`portal.sanitize` (nh3) before Pelican sees it: validation
+already refused unsafe HTML, this is defence in depth.
+
+When the reader is installed it also refuses symlinks under tep/ and anh/ that point out of the
+site folder: it logs an error (so the build does not publish the site) and keeps Pelican's static
+copy away from them.
 """
 
 from __future__ import annotations
 
+import glob
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markdown import Markdown
 from markupsafe import escape
@@ -16,10 +24,28 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import document
+from . import document, sanitize
+from .slugs import slugify
 from .dates import as_datetime
 
-logger = logging.getLogger(__name__)
+# Under "pelican" (as namespace plugins are) so the build collects these records with Pelican's own.
+logger = logging.getLogger("pelican.plugins.portal.reader")
+
+
+def heading_id(value: str, separator: str = "-") -> str:
+    """Heading anchors: Vietnamese-aware (đ → d) and prefixed, so «Nội dung» never collides with the
+    theme's own ids such as the skip-link target ``noi-dung``."""
+    return "muc-" + (slugify(value) or "tieu-de")
+
+
+def markdown_settings(configured: dict) -> dict:
+    """The MARKDOWN setting with our heading ids and Vietnamese footnote back-links."""
+    configs = {name: dict(options) for name, options in configured.get("extension_configs", {}).items()}
+    configs.setdefault("markdown.extensions.toc", {})["slugify"] = heading_id
+    extra = configs.setdefault("markdown.extensions.extra", {})
+    extra.setdefault("footnotes", {})["BACKLINK_TITLE"] = "Quay lại nội dung từ chú thích %d"
+    extensions = list(dict.fromkeys(list(configured.get("extensions", [])) + list(configs)))
+    return {**configured, "extensions": extensions, "extension_configs": configs}
 
 
 class PortalMarkdownReader(BaseReader):
@@ -30,13 +56,20 @@ class PortalMarkdownReader(BaseReader):
 
     def read(self, source_path):
         doc = self._document(Path(source_path))
-        md = Markdown(**self.settings["MARKDOWN"])
+        md = Markdown(**markdown_settings(self.settings["MARKDOWN"]))
         # Links to the site's own files are written relative to the site folder; Pelican's
         # {static} marker makes them resolve from any page depth.
         body = document.BODY_FILE_LINK.sub(lambda m: m.group(0).replace(m.group(1), "{static}/" + m.group(1)),
                                            doc.body)
-        content = md.convert(body)
+        body = document.BODY_FILE_ATTR.sub(r"\1{static}/\2", body)
+        embeds = self.settings.get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS)
+        content = sanitize.clean(md.convert(body), embeds, self._own_hosts())
         return content, self._metadata(doc)
+
+    def _own_hosts(self) -> tuple[str, ...]:
+        """Hosts of this site: links to them are not external."""
+        urls = [self.settings.get("SITEURL") or "", (self.settings.get("PORTAL") or {}).get("dia_chi_web") or ""]
+        return tuple(sorted({urlsplit(u).hostname for u in urls if urlsplit(u).hostname}))
 
     def _document(self, path: Path) -> document.Document:
         by_path = self.settings.get("PORTAL_DOCUMENTS") or {}
@@ -44,7 +77,8 @@ class PortalMarkdownReader(BaseReader):
         if doc is None:
             # Not pre-checked (e.g. Pelican run directly on one file): load it now, strictly.
             site_dir = path.parent.parent
-            doc, problems = document.load(path, site_dir, path.parent.name)
+            embeds = self.settings.get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS)
+            doc, problems = document.load(path, site_dir, path.parent.name, allowed_embeds=embeds)
             errors = [p.format() for p in problems if p.severity == "loi"]
             if doc is None or errors:
                 raise ValueError("\n".join(errors) or f"{path}: không đọc được")
@@ -83,5 +117,26 @@ class PortalMarkdownReader(BaseReader):
 
 
 def add_reader(readers) -> None:
-    """``readers_init`` receiver: our reader handles ``.md``."""
+    """``readers_init`` receiver: our reader handles ``.md``; unsafe static files are refused."""
     readers.reader_classes["md"] = PortalMarkdownReader
+    refuse_unsafe_static(readers.settings)
+
+
+def refuse_unsafe_static(settings: dict) -> None:
+    """Log an error for each symlink out of the site under the static folders and keep Pelican
+    from copying it (IGNORE_FILES by name; a whole static folder leaves STATIC_PATHS).
+
+    Every generator builds its own readers, all sharing one settings dict: act once per build.
+    """
+    if "PORTAL_REFUSED_STATIC" in settings or not settings.get("PATH"):
+        return
+    site = Path(settings["PATH"])
+    problems = document.asset_problems(site, settings.get("PORTAL_ROOT"))
+    settings["PORTAL_REFUSED_STATIC"] = [p.path for p in problems]
+    for problem in problems:
+        logger.error("%s", problem.format())
+        name = Path(problem.path).name
+        if name in document.ASSET_FOLDERS and (site / name).is_symlink():
+            settings["STATIC_PATHS"] = [p for p in settings["STATIC_PATHS"] if p.strip("/") != name]
+        else:
+            settings["IGNORE_FILES"] = [*settings["IGNORE_FILES"], glob.escape(name)]

@@ -1,6 +1,6 @@
 """The compliance checks, one module per kind of requirement, registered by the rule kind they serve."""
 
-from . import completeness, deadline, evidence, identity, presence, recency, validity
+from . import accessibility, completeness, deadline, evidence, identity, presence, recency, validity
 
 CHECKS = {
     "co-chuyen-muc": presence.section,
@@ -16,6 +16,7 @@ CHECKS = {
     "bang-chung-ngay": evidence.git_dates,
     "ten-mien": identity.domain,
     "thanh-phan-cong-tinh": identity.part_of_province,
+    "tu-danh-gia-tiep-can": accessibility.self_assessment,
 }
 
 __all__ = ["CHECKS"]

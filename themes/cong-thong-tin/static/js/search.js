@@ -51,18 +51,19 @@
           searching: 'Đang tìm [SEARCH_TERM]…'
         }
       });
-      // Fill the box as if typed: Pagefind UI's triggerSearch() can fire before its index is
-      // ready and then never shows results.
-      if (query) {
-        var tries = 0;
-        var fill = function () {
-          var input = el.querySelector('.pagefind-ui__search-input');
-          if (!input) { if (tries++ < 100) { window.setTimeout(fill, 50); } return; }
+      // Pagefind UI names its box only by a title: give it a real accessible name. Then fill it as if
+      // typed: Pagefind UI's triggerSearch() can fire before its index is ready and then never shows results.
+      var tries = 0;
+      var ready = function () {
+        var input = el.querySelector('.pagefind-ui__search-input');
+        if (!input) { if (tries++ < 100) { window.setTimeout(ready, 50); } return; }
+        if (!input.getAttribute('aria-label')) { input.setAttribute('aria-label', 'Tìm kiếm trên cổng'); }
+        if (query) {
           input.value = query;
           input.dispatchEvent(new Event('input', { bubbles: true }));
-        };
-        fill();
-      }
+        }
+      };
+      ready();
     } catch (e) {
       showError();
     }

@@ -1,0 +1,89 @@
+"""Run a command and measure it as a whole process tree: wall time and peak resident memory.
+
+Peak memory is the largest sum of VmRSS over the command and all its descendants, sampled from /proc
+every 20 ms (worker pools and subprocesses such as Pagefind or Hugo count). Where /proc is missing the
+figure is the maximum RSS of any single child, from ``getrusage``.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Measurement:
+    name: str
+    seconds: float
+    peak_mb: float
+    ok: bool
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return {"ten": self.name, "giay": round(self.seconds, 3), "bo_nho_dinh_mb": round(self.peak_mb, 1),
+                "thanh_cong": self.ok, "chi_tiet": self.detail}
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            tree.setdefault(int(fields[1]), []).append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return tree
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_rss_kb(root: int) -> int:
+    tree, total, stack = _children(), 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += _rss_kb(pid)
+        stack.extend(tree.get(pid, []))
+    return total
+
+
+def run(name: str, cmd: list[str], cwd: Path, env: dict | None = None) -> Measurement:
+    """Run ``cmd`` to completion; never raises for a failing command (``ok`` says how it ended)."""
+    peak = [0]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if Path("/proc").is_dir():
+        sampler.start()
+    output, _ = proc.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    if not peak[0]:
+        peak[0] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    tail = output.decode("utf-8", "replace").strip().splitlines()[-3:] if proc.returncode else []
+    return Measurement(name, elapsed, peak[0] / 1024, proc.returncode == 0, " | ".join(tail))

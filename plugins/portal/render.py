@@ -1,0 +1,131 @@
+"""Render one checked site: Pelican into a temporary folder, the Pagefind index, then publish.
+
+Publishing swaps the new folder in with two renames; before that, every file whose bytes did not
+change is replaced by a hard link to the published one, so unchanged pages keep their inode and mtime
+(rsync and CDNs upload nothing for them) while the site still changes in one step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import filecmp
+import io
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
+
+from . import check
+from .problems import ERROR, WARNING, Problem, relpath
+
+
+def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, extra: dict | None = None) -> dict:
+    """Pelican settings for one site: the shared file plus what ``site.yaml`` says."""
+    from pelican.settings import read_settings
+
+    site = checked.site
+    config = site.config
+    overrides = {
+        "PATH": str(site.path.resolve()),
+        "OUTPUT_PATH": str(output.resolve()),
+        "SITENAME": config["ten_cong"],
+        "PORTAL": config,
+        "PORTAL_DOCUMENTS": {str(d.path.resolve()): d for d in checked.documents},
+        # Feeds and sitemaps always carry absolute links; pages stay relative unless
+        # RELATIVE_URLS is off (publishconf.py), so the demo also opens from disk.
+        "SITEURL": config["dia_chi_web"].rstrip("/"),
+        "FEED_DOMAIN": config["dia_chi_web"].rstrip("/"),
+        "CACHE_PATH": str(output.resolve() / ".cache"),
+        "PORTAL_ROOT": str(site.path.resolve().parents[1]),
+    }
+    if config.get("so_tin_moi_trang"):
+        overrides["DEFAULT_PAGINATION"] = config["so_tin_moi_trang"]
+    overrides.update(extra or {})
+    settings = read_settings(str(settings_file), override=overrides)
+    # Every generator builds its own Jinja environment; compiled templates are shared through a
+    # bytecode cache (keyed by each template's source checksum, written atomically by Jinja).
+    cache = Path(overrides["PORTAL_ROOT"]) / ".cache" / "jinja"
+    cache.mkdir(parents=True, exist_ok=True)
+    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"],
+                                     "bytecode_cache": FileSystemBytecodeCache(str(cache))}
+    return settings
+
+
+class _Collect(logging.Handler):
+    """Keeps Pelican's warnings and errors so they are reported with the site's problems."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path,
+                extra: dict | None = None) -> list[Problem]:
+    """Render one checked site with Pelican; Pelican's own warnings come back as problems."""
+    from pelican import Pelican
+
+    settings = settings_for(settings_file, checked, output, extra)
+    collector = _Collect()
+    pelican_logger = logging.getLogger("pelican")
+    pelican_logger.addHandler(collector)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # Pelican's own "Done: ..." summary
+            Pelican(settings).run()
+    finally:
+        pelican_logger.removeHandler(collector)
+        shutil.rmtree(output / ".cache", ignore_errors=True)
+    where = relpath(checked.site_dir, None)
+    return [Problem(where, 0, f"Pelican: {r.getMessage()}",
+                    severity=ERROR if r.levelno >= logging.ERROR else WARNING, code="pelican")
+            for r in collector.records]
+
+
+def index_search(site_out: Path, where: str) -> list[Problem]:
+    """Build the Pagefind index of a rendered site."""
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_out), "--keep-index-url", "--silent",
+           "--force-language", "vi"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        return [Problem(where, 0, "Không tạo được chỉ mục tìm kiếm (Pagefind): "
+                        + (proc.stderr or proc.stdout).strip()[:500], code="pagefind")]
+    return []
+
+
+def keep_unchanged(new: Path, dest: Path) -> int:
+    """Hard-link every file of ``new`` whose bytes equal the published one in ``dest``; returns the count."""
+    if not dest.is_dir():
+        return 0
+    kept = 0
+    for folder, _, files in os.walk(new):
+        for name in files:
+            fresh = Path(folder) / name
+            old = dest / fresh.relative_to(new)
+            if old.is_file() and old.stat().st_size == fresh.stat().st_size and filecmp.cmp(old, fresh, False):
+                link = fresh.with_name(f".lnk-{name}")
+                os.link(old, link)
+                os.replace(link, fresh)
+                kept += 1
+    return kept
+
+
+def publish(new: Path, dest: Path) -> int:
+    """Replace ``dest`` by ``new`` (two renames on one file system), keeping unchanged files' inodes."""
+    kept = keep_unchanged(new, dest)
+    old = dest.with_name(f".old-{dest.name}-{os.getpid()}")
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(new, dest)
+    clear(old)
+    return kept
+
+
+def clear(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
