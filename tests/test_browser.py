@@ -90,12 +90,15 @@ def test_mobile_layout_has_no_horizontal_scroll(site):
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_print_stylesheet_hides_navigation(site):
+@pytest.mark.parametrize("path", ["tin-tuc/day-manh-chuyen-doi-so-trong-cong-tac-tu-phap.html",
+                                  "thu-tuc/1-003583-000-00-00-h98.html"])
+def test_print_stylesheet_hides_navigation(site, path):
     base, page, _ = site
-    page.goto(f"{base}/tin-tuc/day-manh-chuyen-doi-so-trong-cong-tac-tu-phap.html")
+    page.goto(f"{base}/{path}")
     page.emulate_media(media="print")
     assert not page.locator("nav").first.is_visible()
-    assert page.locator("h1").is_visible()
+    assert not page.locator("form.search-form").first.is_visible()
+    assert page.locator("h1").is_visible() and page.locator("main table, main h1").first.is_visible()
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF" and len(pdf) > 5000
     page.emulate_media(media="screen")

@@ -54,7 +54,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     for run in ("a", "b"):
         root = copy_case("basic", tmp_path / run)
         shutil.rmtree(root / "content" / "xa-loi")
-        assert build(root).ok
+        assert build(root, search=True).ok
         out = root / "output" / "so-mau"
         outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert outputs[0].keys() == outputs[1].keys()
