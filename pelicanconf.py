@@ -65,7 +65,7 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "markdown.extensions.sane_lists": {},
-        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.toc": {"permalink": False},  # keep in step with plugins/portal/markup.py DEFAULT
     },
     "output_format": "html5",
 }

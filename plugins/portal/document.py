@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import content_types, sanitize, schema
+from . import content_types, markup, nesting, sanitize, schema
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source
 from .frontmatter import FrontMatterError, Parsed, parse
@@ -55,6 +55,12 @@ class Document:
     slug: str = ""
     title: str = ""
     extra: dict = field(default_factory=dict)
+    html: str = ""      # the body converted with markup.DEFAULT, checked by sanitize
+    html_key: str = ""  # hash of the body ``html`` was made from
+
+    def checked_html(self) -> str:
+        """``html`` if it still belongs to ``body`` (else '')."""
+        return self.html if self.html and self.html_key == markup.body_key(self.body) else ""
 
     @property
     def url(self) -> str:
@@ -125,7 +131,13 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
     problems += _rules(doc)
     problems += _body_links(doc, site_dir)
     if doc.body.strip():
-        problems += sanitize.find_problems(doc.body, doc.body_line, rel, allowed_embeds)
+        shape = nesting.check(doc.body, doc.body_line, rel)
+        try:
+            doc.html = markup.convert(doc.body) if shape is None else ""
+            doc.html_key = markup.body_key(doc.body)
+        except RecursionError:
+            doc.html = ""
+        problems += sanitize.find_problems(doc.body, doc.body_line, rel, allowed_embeds, html=doc.html or None)
     if not any(p.severity == ERROR for p in problems):
         doc.title = _title(doc)
         doc.slug = fields.get("duong_dan") or _slug(doc)

@@ -18,34 +18,16 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from markdown import Markdown
 from markupsafe import escape
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import document, sanitize
-from .slugs import slugify
+from . import document, markup, sanitize
 from .dates import as_datetime
 
 # Under "pelican" (as namespace plugins are) so the build collects these records with Pelican's own.
 logger = logging.getLogger("pelican.plugins.portal.reader")
-
-
-def heading_id(value: str, separator: str = "-") -> str:
-    """Heading anchors: Vietnamese-aware (đ → d) and prefixed, so «Nội dung» never collides with the
-    theme's own ids such as the skip-link target ``noi-dung``."""
-    return "muc-" + (slugify(value) or "tieu-de")
-
-
-def markdown_settings(configured: dict) -> dict:
-    """The MARKDOWN setting with our heading ids and Vietnamese footnote back-links."""
-    configs = {name: dict(options) for name, options in configured.get("extension_configs", {}).items()}
-    configs.setdefault("markdown.extensions.toc", {})["slugify"] = heading_id
-    extra = configs.setdefault("markdown.extensions.extra", {})
-    extra.setdefault("footnotes", {})["BACKLINK_TITLE"] = "Quay lại nội dung từ chú thích %d"
-    extensions = list(dict.fromkeys(list(configured.get("extensions", [])) + list(configs)))
-    return {**configured, "extensions": extensions, "extension_configs": configs}
 
 
 class PortalMarkdownReader(BaseReader):
@@ -56,14 +38,15 @@ class PortalMarkdownReader(BaseReader):
 
     def read(self, source_path):
         doc = self._document(Path(source_path))
-        md = Markdown(**markdown_settings(self.settings["MARKDOWN"]))
+        configured = self.settings["MARKDOWN"]
+        # The HTML checked during validation is reused unless the site configures Markdown differently.
+        checked = doc.checked_html() if markup.same_as_default(configured) else ""
+        html = checked or markup.convert(doc.body, configured)
         # Links to the site's own files are written relative to the site folder; Pelican's
         # {static} marker makes them resolve from any page depth.
-        body = document.BODY_FILE_LINK.sub(lambda m: m.group(0).replace(m.group(1), "{static}/" + m.group(1)),
-                                           doc.body)
-        body = document.BODY_FILE_ATTR.sub(r"\1{static}/\2", body)
+        html = document.BODY_FILE_ATTR.sub(r"\1{static}/\2", html)
         embeds = self.settings.get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS)
-        content = sanitize.clean(md.convert(body), embeds, self._own_hosts())
+        content = sanitize.clean(html, embeds, self._own_hosts())
         return content, self._metadata(doc)
 
     def _own_hosts(self) -> tuple[str, ...]:

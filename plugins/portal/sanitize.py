@@ -23,9 +23,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
-from markdown import Markdown
 
-from . import nesting
+from . import markup, nesting
 from .problems import ERROR, WARNING, Problem, short
 
 ALLOWED_EMBEDS = (
@@ -132,11 +131,11 @@ def _align_tables(html: str) -> str:
 
 def render(body: str) -> str:
     """The body as HTML, the way the reader renders it (without the site's link rewriting)."""
-    return Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html5").convert(body)
+    return markup.convert(body)
 
 
 def find_problems(body: str, body_line: int, rel: str,
-                  allowed_embeds: tuple[str, ...] | list[str] = ALLOWED_EMBEDS) -> list[Problem]:
+                  allowed_embeds: tuple[str, ...] | list[str] = ALLOWED_EMBEDS, html: str | None = None) -> list[Problem]:
     """Every construct of ``body`` the allowlist removes, as problems on its Markdown line.
 
     Args:
@@ -150,7 +149,7 @@ def find_problems(body: str, body_line: int, rel: str,
     if shape is not None:
         return [shape]
     try:
-        html = _align_tables(render(body))
+        html = _align_tables(render(body) if html is None else html)
     except RecursionError:  # nesting the pre-check cannot see (e.g. thousands of nested *emphasis*)
         return [nesting.too_deep(rel, body_line, "cấu trúc lồng nhau quá sâu")]
     scanner = _Scanner(tuple(allowed_embeds))
