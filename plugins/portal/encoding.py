@@ -223,6 +223,12 @@ def guess_legacy_encoding(data: bytes) -> str | None:
     return "windows-1252" if junk <= len(data) * 0.01 else None
 
 
+# Mojibake of TCVN3/VNI always brings Latin-1 characters that Vietnamese itself never uses
+# («, ¸, ä, ö, ø, ñ...); text without any of them is not scanned word by word (a fast path).
+_VIETNAMESE_LATIN1 = "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
+_SUSPECT = re.compile("[" + "".join(chr(c) for c in range(0xA1, 0x100) if chr(c) not in _VIETNAMESE_LATIN1) + "]")
+
+
 def _find_mojibake(text: str) -> tuple[str, str, str, int] | None:
     """Find TCVN3/VNI text that was read as Windows-1252 and saved as UTF-8.
 
@@ -351,7 +357,7 @@ def decode_source(data: bytes) -> str:
     if "\0" in text:
         line = _line_at(text, text.index("\0"))
         raise EncodingProblem(_NUL.format(line=line), None, line)
-    mojibake = _find_mojibake(text)
+    mojibake = _find_mojibake(text) if _SUSPECT.search(text) else None
     if mojibake:
         encoding, bad, good, pos = mojibake
         line = _line_at(text, pos)

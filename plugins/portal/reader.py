@@ -102,6 +102,10 @@ class PortalMarkdownReader(BaseReader):
 def add_reader(readers) -> None:
     """``readers_init`` receiver: our reader handles ``.md``; unsafe static files are refused."""
     readers.reader_classes["md"] = PortalMarkdownReader
+    # Pelican's own Markdown reader (for .markdown, .mkd, .mdown) would be instantiated too, and it
+    # adds its "meta" extension to the shared MARKDOWN setting; content is .md only.
+    for extension in ("markdown", "mkd", "mdown"):
+        readers.reader_classes.pop(extension, None)
     refuse_unsafe_static(readers.settings)
 
 
