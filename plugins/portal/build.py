@@ -9,7 +9,6 @@ are unchanged since its last publish is not rendered again.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -89,12 +88,14 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
     #    sites are read too: cross-site rules need their văn bản; the provincial site needs everything.
     names = {d.name for d in selected}
     province_wide = any(_is_province(d, root) for d in selected)
+    # Workers send back the light form (no bodies or HTML); a render worker re-reads its own site in full
+    # from the content-hash cache, which keeps the parent's memory small at thousands of items per site.
     checks = {c.site_dir.name: c for c in _parallel(
         _check_worker, [(d, root, cache_dir, province_wide or d.name in names) for d in all_dirs], jobs)}
     # 3. Evidence and date shared by every site's compliance report, then what each site depends on.
     evidence = history.read(root)
     as_of = history.head_date(root) or dt.date.today()
-    light = {sid: _light(c) for sid, c in checks.items()}
+    light = {sid: c.light(("van-ban",)) for sid, c in checks.items()}
     base = {"code": code_version(), "settings": settings_file.name, "as_of": as_of.isoformat(), "search": search,
             "overrides": json.dumps(overrides or {}, sort_keys=True, default=str),
             "sites": sorted((sid, json.dumps(c.site.config, sort_keys=True, default=str) if c.site else "")
@@ -110,10 +111,10 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
                 and (output_dir / sid / "index.html").is_file()):
             results.append(_summary(checks[sid], built=True, skipped=True))
             continue
-        # The provincial site reports on every site in full; another site needs only the others' văn bản.
+        # The provincial site reports on every site; another site needs only the others' văn bản.
         province = checks if is_province else {s: (checks[s] if s == sid else light[s]) for s in checks}
         extra = {**(overrides or {}), "PORTAL_PROVINCE": province, "PORTAL_EVIDENCE": evidence,
-                 "PORTAL_AS_OF": as_of, "PORTAL_CHECK_CACHE": str(cache_dir)}
+                 "PORTAL_AS_OF": as_of}
         tasks.append((SiteTask(site_dir, root, output_dir, settings_file, search, extra), fingerprint))
     # 4. Render the sites whose inputs changed, biggest first so the pool stays busy.
     rendered = _parallel(render_site, [t for t, _ in tasks], jobs)
@@ -151,13 +152,7 @@ def _parallel(function, items: list, jobs: int) -> list:
 
 def _check_worker(args) -> check.SiteCheck:
     site_dir, root, cache_dir, full = args
-    return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",))
-
-
-def _light(checked: check.SiteCheck) -> check.SiteCheck:
-    """What other sites need of this one: its site.yaml and its văn bản without their bodies."""
-    docs = [dataclasses.replace(d, body="") for d in checked.documents if d.type.id == "van-ban"]
-    return check.SiteCheck(checked.site_dir, checked.site, docs, [], checked.fingerprint)
+    return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",)).light()
 
 
 def _fingerprint(sid: str, checks: dict, light: dict, evidence: dict, base: dict) -> str:
@@ -211,10 +206,15 @@ def render_site(task: SiteTask) -> SiteResult:
     started = time.perf_counter()
     site_id = task.site_dir.name
     tmp = task.output_dir / f".tmp-{site_id}-{os.getpid()}"
-    checked = task.overrides["PORTAL_PROVINCE"][site_id]
-    result = _summary(checked, built=False)
+    summary = task.overrides["PORTAL_PROVINCE"][site_id]
+    result = _summary(summary, built=False)
     try:
-        if not checked.ok:  # 1. Invalid content: report it, touch no output.
+        if not summary.ok:  # 1. Invalid content: report it, touch no output.
+            return result
+        # The site in full (bodies and checked HTML) comes back from the content-hash cache.
+        checked = check.check_site(task.site_dir, task.root, cache_dir=task.root / CACHE)
+        if not checked.ok:  # edited again since the check phase, and now broken
+            result.problems = list(checked.problems)
             return result
         render.clear(tmp)  # 2. Render with Pelican into a fresh temporary folder.
         warnings = render.run_pelican(task.settings_file, checked, tmp, task.overrides)
