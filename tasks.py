@@ -58,6 +58,8 @@ def _report(result) -> int:
     for s in result.sites:
         errors, warnings = console.count(s.problems)
         state = "không đổi" if s.skipped else ("đã xây dựng" if s.built else "LỖI - giữ bản cũ")
+        if s.built and not s.skipped and s.reused:
+            state += f" ({s.rendered} trang mới, {s.reused} trang giữ nguyên)"
         rows.append((s.site_id, s.name, state, errors, warnings))
     if rows:
         print(console.summary_table(rows))
@@ -237,7 +239,8 @@ def aggregate(c, as_of="", production=False):
         print("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip())
     print(f"\nĐã tổng hợp {result.counts['tin_tuc']} tin, {result.counts['thu_tuc']} thủ tục, "
           f"{result.counts['van_ban']} văn bản; {len(result.faulty)} nguồn có sự cố (vẫn giữ bản lưu gần nhất).")
-    code = _report(build_province(ROOT, _settings_file(production), OUTPUT, [result.province]))
+    code = _report(build_province(ROOT, _settings_file(production), OUTPUT, [result.province],
+                                  checked=result.checked))
     print(f"Xem: {OUTPUT / result.province / 'tong-hop' / 'index.html'}")
     if code:
         raise Exit(code=code)

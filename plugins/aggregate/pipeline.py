@@ -8,11 +8,12 @@ fails, each channel keeps its last good copy, marked stale with the time of its 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from compliance.checks.context import Settings
-from compliance.engine import evaluate
+from compliance.engine import evaluate, read_province
 from portal import sites
 
 from . import dashboard, merge, parse
@@ -34,6 +35,7 @@ class AggregateResult:
     as_of: dt.date
     health: list[dict] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    checked: dict = field(default_factory=dict, repr=False)  # every site's light check, for the build after
 
     @property
     def faulty(self) -> list[dict]:
@@ -84,7 +86,8 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
     procedures, documents = merge.catalog(exports["thu-tuc"], "thu-tuc"), merge.catalog(exports["van-ban"], "van-ban")
     # 3. Compliance of the units built here, and its trend over runs.
     local = [u["ma"] for u in unit_list if u["noi_bo"]]
-    evaluation = evaluate(root, as_of, local, settings, cache_dir=root / ".cache" / "build")
+    checked = read_province(root, None, cache_dir=root / ".cache" / "build")  # every site, light form
+    evaluation = evaluate(root, as_of, local, settings, checked=checked)
     history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
     write_json(store.history_path, history)
     health = [_health(u, collected[u["ma"]]) for u in unit_list]
@@ -98,13 +101,14 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
     }
     write_json(store.result_path, result)
     return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
-                                                   "van_ban": len(documents)})
+                                                   "van_ban": len(documents)}, checked)
 
 
 def _channel(unit: dict, channel: str, output_dir: Path, store: Store, limits: Limits, now: dt.datetime) -> dict:
     """Fetch (or read) one channel; on any fault keep the previous data and record the fault."""
     record = store.channel(unit["ma"], channel)
     state = record["state"]
+    changed = False  # whether the channel's data must be written again
     if unit["noi_bo"]:
         path = output_dir / unit["ma"] / CHANNELS[channel][1]
         url = str(path)
@@ -124,22 +128,28 @@ def _channel(unit: dict, channel: str, output_dir: Path, store: Store, limits: L
     if not error and status == 304:
         state["loi"] = ""
         state["lan_thanh_cong_cuoi"] = now.isoformat(timespec="seconds")
+    elif not error and record.get("data") is not None and state.get("sha1") == hashlib.sha1(body).hexdigest():
+        # The same bytes as the last good copy: the same data, nothing to parse or rewrite.
+        state.update({"loi": "", "lan_thanh_cong_cuoi": now.isoformat(timespec="seconds"),
+                      "etag": response.etag if response else "",
+                      "last_modified": response.last_modified if response else ""})
     elif not error:
         try:
             data = parse.parse_feed(body) if channel == "tin-tuc" else parse.parse_export(body, channel)
             if channel == "tin-tuc":
                 data = _keep_first_seen(data, record.get("data") or [], now)
-            record["data"] = data
+            record["data"], changed = data, True
             state.update({"loi": "", "lan_thanh_cong_cuoi": now.isoformat(timespec="seconds"),
                           "etag": response.etag if response else "",
-                          "last_modified": response.last_modified if response else ""})
+                          "last_modified": response.last_modified if response else "",
+                          "sha1": hashlib.sha1(body).hexdigest()})
         except parse.SourceError as exc:
             error = str(exc)
     if error:
         state["loi"] = error
         state["ngung"] = status == 410
     record["state"] = state
-    store.save_channel(unit["ma"], channel, record)
+    store.save_channel(unit["ma"], channel, record, data_changed=changed)
     return record
 
 

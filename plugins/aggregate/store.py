@@ -2,7 +2,8 @@
 
 Layout under the state folder (``.cache/tong-hop/`` by default, kept by ``invoke clean``):
 ``nguon/<source>/<channel>.json`` holds the last good data of a channel (``tin-tuc``, ``thu-tuc``,
-``van-ban``) with its fetch state; ``ket-qua.json`` is the merged result the provincial site renders;
+``van-ban``), ``nguon/<source>/<channel>.trang-thai.json`` its fetch state (with the SHA-1 of the last
+good body, so an unchanged body is not parsed again); ``ket-qua.json`` is the merged result the provincial site renders;
 ``lich-su-tuan-thu.json`` keeps the compliance counts of every run for the trend chart.
 Files are replaced atomically (write to a temporary file, then rename).
 """
@@ -36,10 +37,16 @@ class Store:
 
     def channel(self, source: str, channel: str) -> dict:
         """``{"data": ..., "state": {...}}`` of a channel; empty when never fetched."""
-        return read_json(self.folder / "nguon" / source / f"{channel}.json", {"data": None, "state": {}})
+        data = read_json(self.folder / "nguon" / source / f"{channel}.json", {"data": None, "state": {}})
+        state = read_json(self.folder / "nguon" / source / f"{channel}.trang-thai.json")
+        return {"data": data.get("data"), "state": state if isinstance(state, dict) else data.get("state", {})}
 
-    def save_channel(self, source: str, channel: str, record: dict) -> None:
-        write_json(self.folder / "nguon" / source / f"{channel}.json", record)
+    def save_channel(self, source: str, channel: str, record: dict, data_changed: bool = True) -> None:
+        """The fetch state every run; the data (the larger file) only when it changed."""
+        data_path = self.folder / "nguon" / source / f"{channel}.json"
+        if data_changed or not data_path.is_file():
+            write_json(data_path, {"data": record["data"]})
+        write_json(self.folder / "nguon" / source / f"{channel}.trang-thai.json", record["state"])
 
     @property
     def result_path(self) -> Path:

@@ -1,8 +1,11 @@
 """Run a command and measure it as a whole process tree: wall time and peak resident memory.
 
 Peak memory is the largest sum of VmRSS over the command and all its descendants, sampled from /proc
-every 20 ms (worker pools and subprocesses such as Pagefind or Hugo count). Where /proc is missing the
-figure is the maximum RSS of any single child, from ``getrusage``.
+every 20 ms (worker pools and subprocesses such as Pagefind or Hugo count). That sum counts memory
+shared between processes (libraries, pages a forked worker shares with its parent) once per process,
+so the peak of the summed PSS (proportional set size: shared pages divided among their sharers, the
+physical memory the tree really holds) is recorded too. Where /proc is missing the figure is the
+maximum RSS of any single child, from ``getrusage``.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ class Measurement:
     peak_mb: float
     ok: bool
     detail: str = ""
+    peak_pss_mb: float = 0.0
 
     def as_dict(self) -> dict:
         return {"ten": self.name, "giay": round(self.seconds, 3), "bo_nho_dinh_mb": round(self.peak_mb, 1),
-                "thanh_cong": self.ok, "chi_tiet": self.detail}
+                "bo_nho_dinh_pss_mb": round(self.peak_pss_mb, 1), "thanh_cong": self.ok, "chi_tiet": self.detail}
 
 
 def _children() -> dict[int, list[int]]:
@@ -54,25 +58,39 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def _tree_rss_kb(root: int) -> int:
-    tree, total, stack = _children(), 0, [root]
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_kb(root: int) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) over ``root`` and its descendants, in KiB."""
+    tree, rss, pss, stack = _children(), 0, 0, [root]
     while stack:
         pid = stack.pop()
-        total += _rss_kb(pid)
+        rss += _rss_kb(pid)
+        pss += _pss_kb(pid)
         stack.extend(tree.get(pid, []))
-    return total
+    return rss, pss
 
 
 def run(name: str, cmd: list[str], cwd: Path, env: dict | None = None) -> Measurement:
     """Run ``cmd`` to completion; never raises for a failing command (``ok`` says how it ended)."""
-    peak = [0]
+    peak, peak_pss = [0], [0]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            rss, pss = _tree_kb(proc.pid)
+            peak[0], peak_pss[0] = max(peak[0], rss), max(peak_pss[0], pss)
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -86,4 +104,4 @@ def run(name: str, cmd: list[str], cwd: Path, env: dict | None = None) -> Measur
     if not peak[0]:
         peak[0] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     tail = output.decode("utf-8", "replace").strip().splitlines()[-3:] if proc.returncode else []
-    return Measurement(name, elapsed, peak[0] / 1024, proc.returncode == 0, " | ".join(tail))
+    return Measurement(name, elapsed, peak[0] / 1024, proc.returncode == 0, " | ".join(tail), peak_pss[0] / 1024)

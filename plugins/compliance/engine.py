@@ -7,10 +7,13 @@ force for its level (plus its own danh mục) → run each rule's check → coll
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from portal import check, sites
+from portal.cache import code_version, read_pickle, write_pickle
 from portal.dates import parse_date
 
 from . import history, rules
@@ -60,7 +63,7 @@ def read_province(root: Path, wanted: set[str] | None = None, cache_dir: Path | 
     wanted = wanted or {d.name for d in site_dirs}
     # Compliance reads fields, never bodies: keep each site's light form only.
     return {d.name: check.check_site(d, root, sections=None if d.name in wanted else ("van-ban",),
-                                     cache_dir=cache_dir if d.name in wanted else None).light()
+                                     cache_dir=cache_dir if d.name in wanted else None, light=True)
             for d in site_dirs}
 
 
@@ -74,9 +77,51 @@ def evaluate(root: Path, as_of: dt.date, site_ids: list[str] | None = None,
     """
     settings = settings or Settings()
     # 1. Read every site: the province's documents and sites are needed for cross-site rules.
-    _, problems = sites.discover(root / "content", root)
     if checked is None:
         checked = read_province(root, set(site_ids) if site_ids else None, cache_dir)
+    if evidence is None:
+        evidence = history.read(root) if use_git else {}
+    # The same inputs give the same evaluation: reuse it (a body-only edit changes none of them).
+    key = _inputs_key(root, as_of, site_ids, settings, checked, evidence)
+    store = root / ".cache" / "build" / "danh-gia"
+    if key is not None:
+        cached = read_pickle(store / f"{key}.pickle")
+        if isinstance(cached, Evaluation):
+            return cached
+    result = _evaluate(root, as_of, site_ids, settings, checked, evidence)
+    if key is not None:
+        write_pickle(store / f"{key}.pickle", result)
+        for old in sorted(store.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-KEEP_EVALUATIONS]:
+            old.unlink(missing_ok=True)
+    return result
+
+
+KEEP_EVALUATIONS = 12
+
+
+def _inputs_key(root: Path, as_of: dt.date, site_ids, settings: Settings, checked: dict, evidence: dict) -> str | None:
+    """Hash of everything an evaluation reads, or None when a site's metadata digest is unknown:
+    code and rules (code_version), the date, the options, each site's metadata and problems, the git
+    evidence, the provincial quy chế files and the saved quality-gate runs."""
+    if any(not getattr(c, "metadata", "") for c in checked.values()):
+        return None
+    folders = sorted(p.name for p in (root / "content").iterdir()) if (root / "content").is_dir() else []
+    digest = hashlib.sha1(json.dumps([code_version(), str(root.resolve()), folders, as_of.isoformat(),
+                                      sorted(site_ids or []), repr(settings)]).encode())
+    for sid in sorted(checked):
+        c = checked[sid]
+        digest.update(f"{sid}\0{c.metadata}\0".encode())
+        digest.update(json.dumps([asdict(p) for p in c.problems], sort_keys=True, default=str).encode())
+    digest.update(json.dumps(sorted((k, repr(v)) for k, v in evidence.items())).encode())
+    extra = sorted(root.glob(f"content/*/{rules.LOCAL_DIR}/**/*")) + sorted((root / ".cache" / "kiem-tra").rglob("*.json"))
+    for path in extra:
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _evaluate(root: Path, as_of: dt.date, site_ids, settings: Settings, checked: dict, evidence: dict) -> Evaluation:
+    _, problems = sites.discover(root / "content", root)
     wanted = set(site_ids or checked)
     configs = {sid: c.site.config for sid, c in checked.items() if c.site}
     documents = {d.fields["so_ky_hieu"].casefold(): d for c in checked.values() for d in c.documents
@@ -86,8 +131,6 @@ def evaluate(root: Path, as_of: dt.date, site_ids: list[str] | None = None,
     rule_sets, rule_problems = rules.load_all(root, [d for d in local if d.is_dir()])
     problems += rule_problems
     calendar = WorkingCalendar.from_file()
-    if evidence is None:
-        evidence = history.read(root) if use_git else {}
     # 3. Each site against the rules in force for its level on the date.
     evaluations = []
     for site_id in sorted(site_ids or configs):

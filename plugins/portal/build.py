@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import check, province_index, render, sites
+from . import check, incremental, province_index, render, sites
 from .cache import code_version, read_pickle, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -52,6 +52,8 @@ class SiteResult:
     crash: str = ""
     skipped: bool = False  # inputs unchanged since the last publish: nothing rendered
     kept: int = 0          # files whose bytes did not change (inode and mtime kept)
+    reused: int = 0        # pages not rendered again: their inputs were unchanged (portal.incremental)
+    rendered: int = 0      # pages rendered
 
 
 @dataclass
@@ -69,8 +71,11 @@ class ProvinceResult:
 
 def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: list[str] | None = None,
                    jobs: int = 0, search: bool = True, overrides: dict | None = None,
-                   force: bool = False) -> ProvinceResult:
-    """Build the selected sites (all when ``site_ids`` is empty) and the province index page."""
+                   force: bool = False, checked: dict | None = None) -> ProvinceResult:
+    """Build the selected sites (all when ``site_ids`` is empty) and the province index page.
+
+    ``checked`` (site id → light SiteCheck of every site, as :func:`compliance.engine.read_province`
+    returns) may be passed by a caller that has just read them, such as ``invoke aggregate``."""
     from compliance import history
 
     # 1. Find the sites; an unknown --site is a problem, not a crash.
@@ -90,8 +95,11 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
     province_wide = any(_is_province(d, root) for d in selected)
     # Workers send back the light form (no bodies or HTML); a render worker re-reads its own site in full
     # from the content-hash cache, which keeps the parent's memory small at thousands of items per site.
-    checks = {c.site_dir.name: c for c in _parallel(
-        _check_worker, [(d, root, cache_dir, province_wide or d.name in names) for d in all_dirs], jobs)}
+    if checked is not None and set(checked) == set(known):
+        checks = dict(checked)
+    else:
+        checks = {c.site_dir.name: c for c in _parallel(
+            _check_worker, [(d, root, cache_dir, province_wide or d.name in names) for d in all_dirs], jobs)}
     # 3. Evidence and date shared by every site's compliance report, then what each site depends on.
     evidence = history.read(root)
     as_of = history.head_date(root) or dt.date.today()
@@ -114,7 +122,9 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
         # The provincial site reports on every site; another site needs only the others' văn bản.
         province = checks if is_province else {s: (checks[s] if s == sid else light[s]) for s in checks}
         extra = {**(overrides or {}), "PORTAL_PROVINCE": province, "PORTAL_EVIDENCE": evidence,
-                 "PORTAL_AS_OF": as_of}
+                 "PORTAL_AS_OF": as_of,
+                 "PORTAL_PAGE_DIGESTS": _page_digests(sid, checks, light, evidence, base, root, overrides or {},
+                                                      is_province, output_dir, cache_dir, force)}
         tasks.append((SiteTask(site_dir, root, output_dir, settings_file, search, extra), fingerprint))
     # 4. Render the sites whose inputs changed, biggest first so the pool stays busy.
     rendered = _parallel(render_site, [t for t, _ in tasks], jobs)
@@ -152,7 +162,7 @@ def _parallel(function, items: list, jobs: int) -> list:
 
 def _check_worker(args) -> check.SiteCheck:
     site_dir, root, cache_dir, full = args
-    return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",)).light()
+    return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",), light=True)
 
 
 def _fingerprint(sid: str, checks: dict, light: dict, evidence: dict, base: dict) -> str:
@@ -162,17 +172,43 @@ def _fingerprint(sid: str, checks: dict, light: dict, evidence: dict, base: dict
     digest = hashlib.sha1(json.dumps(base, sort_keys=True).encode())
     digest.update(own.fingerprint.encode())
     if own.site and own.site.config.get("cap") == "tinh":
+        # Of the other sites it shows what their metadata holds (bodies only as summaries).
         for other in sorted(checks):
-            digest.update(f"{other}:{checks[other].fingerprint}".encode())
+            digest.update(f"{other}:{checks[other].metadata}".encode())
     else:
-        cited = sorted({ref["so_ky_hieu"].casefold() for d in own.documents for ref in
-                        (d.fields.get("can_cu_phap_ly") or [])})
-        index = {d.fields["so_ky_hieu"].casefold(): (d.fields.get("tinh_trang"), str(d.fields.get("ngay_het_hieu_luc")),
-                                                     d.rel) for c in light.values() for d in c.documents}
-        digest.update(json.dumps([(k, index.get(k)) for k in cited]).encode())
+        digest.update(_cited_index(own, light).encode())
     prefix = f"content/{sid}/"
     digest.update(json.dumps(sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))).encode())
     return digest.hexdigest()
+
+
+def _page_digests(sid: str, checks: dict, light: dict, evidence: dict, base: dict, root: Path, overrides: dict,
+                  is_province: bool, output_dir: Path, cache_dir: Path, force: bool) -> dict:
+    """What :mod:`portal.incremental` keys each page with: S (code, settings, date, evidence), M (the
+    site's metadata), P (what it reports on from other sites, and quality-gate results), and the last
+    publish's manifest (none with ``--force``)."""
+    prefix = f"content/{sid}/"
+    own_evidence = sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))
+    settings_part = hashlib.sha1(json.dumps([base, own_evidence], sort_keys=True).encode()).hexdigest()
+    if is_province:
+        others = json.dumps(sorted((other, checks[other].metadata) for other in checks))
+    else:
+        others = _cited_index(checks[sid], light)
+    state = _state_fingerprint(root, overrides, sid, is_province)
+    published = output_dir / sid
+    previous = {} if force else incremental.read_manifest(incremental.manifest_path(cache_dir, sid), published)
+    return {"S": settings_part, "M": checks[sid].metadata,
+            "P": hashlib.sha1(f"{others}\0{state}".encode()).hexdigest(),
+            "published": str(published), "previous": previous.get("trang", {}), "search": previous.get("tim_kiem", "")}
+
+
+def _cited_index(own: check.SiteCheck, light: dict) -> str:
+    """The other sites' văn bản this site's procedures cite, as they stand (status, expiry, file)."""
+    cited = sorted({ref["so_ky_hieu"].casefold() for d in own.documents for ref in
+                    (d.fields.get("can_cu_phap_ly") or [])})
+    index = {d.fields["so_ky_hieu"].casefold(): (d.fields.get("tinh_trang"), str(d.fields.get("ngay_het_hieu_luc")),
+                                                 d.rel) for c in light.values() for d in c.documents}
+    return json.dumps([(k, index.get(k)) for k in cited])
 
 
 def _state_fingerprint(root: Path, overrides: dict, sid: str, is_province: bool) -> str:
@@ -217,16 +253,27 @@ def render_site(task: SiteTask) -> SiteResult:
             result.problems = list(checked.problems)
             return result
         render.clear(tmp)  # 2. Render with Pelican into a fresh temporary folder.
+        incremental.IncrementalWriter.last = None
         warnings = render.run_pelican(task.settings_file, checked, tmp, task.overrides)
         result.problems += warnings
         if any(p.severity == ERROR for p in warnings):
             return result
-        if task.search:  # 3. Index for search (Pagefind).
-            result.problems += render.index_search(tmp, relpath(task.site_dir, task.root))
+        search = ""
+        if task.search:  # 3. Index for search (Pagefind), unless every indexed page is as last published.
+            digests = task.overrides.get("PORTAL_PAGE_DIGESTS") or {}
+            search = render.search_digest(tmp)
+            if not (digests.get("search") == search and render.reuse_search(task.output_dir / site_id, tmp)):
+                result.problems += render.index_search(tmp, relpath(task.site_dir, task.root))
         if any(p.severity == ERROR for p in result.problems):
             return result
         result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
         result.built = True
+        (task.output_dir / f".crash-{site_id}.log").unlink(missing_ok=True)  # an earlier crash, now mended
+        writer = incremental.IncrementalWriter.last
+        if writer is not None and writer.enabled:  # what the next build may reuse, page by page
+            incremental.write_manifest(incremental.manifest_path(task.root / CACHE, site_id), task.output_dir / site_id,
+                                       writer.pages, search)
+            result.reused, result.rendered = writer.stats["reused"], writer.stats["rendered"] + writer.stats["uncached"]
         return result
     except Exception as exc:  # an unexpected failure of our own: keep the traceback, keep going
         log = task.output_dir / f".crash-{site_id}.log"

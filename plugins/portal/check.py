@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content_types, document, sites
-from .cache import DocumentCache, sha1
+from .cache import DocumentCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
 ASSET_DIRS = {"tep", "anh", "quy-che"}  # quy-che: the province's own compliance rule sets
@@ -23,6 +25,7 @@ class SiteCheck:
     documents: list[document.Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""  # hash of every input file of the site (content, site.yaml, attachment list)
+    metadata: str = ""     # hash of what pages other than an item's own show of it (see metadata_digest)
 
     @property
     def ok(self) -> bool:
@@ -33,15 +36,17 @@ class SiteCheck:
         "has a body" still answers): what compliance and other sites need, at a fraction of the memory."""
         docs = [dataclasses.replace(d, body="…" if d.body.strip() else "", html="", html_key="")
                 for d in self.documents if types is None or d.type.id in types]
-        return SiteCheck(self.site_dir, self.site, docs, list(self.problems), self.fingerprint)
+        return SiteCheck(self.site_dir, self.site, docs, list(self.problems), self.fingerprint, self.metadata)
 
 
 def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = document.MAX_FILE_BYTES,
-               sections: tuple[str, ...] | None = None, cache_dir: Path | None = None) -> SiteCheck:
+               sections: tuple[str, ...] | None = None, cache_dir: Path | None = None,
+               light: bool = False) -> SiteCheck:
     """Load ``site.yaml`` and every content file of ``site_dir`` (or only ``sections``); never raises.
 
     With ``cache_dir``, a file whose bytes (and the site's attachment list) are unchanged since the last
-    run is not parsed or validated again.
+    run is not parsed or validated again; with ``light`` too, a site whose files are all unchanged comes
+    back in its light form (see :meth:`SiteCheck.light`) from one small cache file.
     """
     site, problems = sites.load(site_dir, root)
     result = SiteCheck(site_dir=site_dir, site=site, problems=problems)
@@ -49,7 +54,8 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
     digest = hashlib.sha1(assets.encode())
     if (site_dir / sites.SITE_FILE).is_file():
         digest.update((site_dir / sites.SITE_FILE).read_bytes())
-    cache = DocumentCache(cache_dir, site_dir.name) if sections is None else DocumentCache(None, site_dir.name)
+    # 1. Every file with its content key (the site's fingerprint), or the problem that leaves it out.
+    planned: list[tuple[Path, str, str, str] | Problem] = []
     for child in sorted(site_dir.iterdir()):
         rel = relpath(child, root)
         if child.name.startswith(".") or child.name == sites.SITE_FILE:
@@ -61,36 +67,86 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
             continue
         if ctype is None:
             known = ", ".join([t.id for t in content_types.TYPES] + sorted(ASSET_DIRS))
-            result.problems.append(Problem(rel, 0, "Tệp hoặc thư mục không thuộc chuyên mục nào nên bị bỏ qua.",
-                                           expected=f"một trong các thư mục: {known}", found=f"«{child.name}»",
-                                           severity=WARNING, code="thu-muc-la"))
+            planned.append(Problem(rel, 0, "Tệp hoặc thư mục không thuộc chuyên mục nào nên bị bỏ qua.",
+                                   expected=f"một trong các thư mục: {known}", found=f"«{child.name}»",
+                                   severity=WARNING, code="thu-muc-la"))
             continue
-        for path in sorted(child.rglob("*")):
-            if path.is_dir() or path.name.startswith("."):
+        for path, inner in _files(child):
+            name = inner.rsplit("/", 1)[-1]
+            if name.startswith("."):
                 continue
-            if path.suffix.lower() != ".md":
-                result.problems.append(Problem(relpath(path, root), 0, "Tệp không phải Markdown (.md) nên bị bỏ qua.",
-                                               expected="tệp .md; tệp đính kèm đặt trong thư mục tep/",
-                                               found=f"«{path.name}»", severity=WARNING, code="khong-phai-md"))
+            rel_path = f"{rel}/{inner}"
+            if not name.lower().endswith(".md"):
+                planned.append(Problem(rel_path, 0, "Tệp không phải Markdown (.md) nên bị bỏ qua.",
+                                       expected="tệp .md; tệp đính kèm đặt trong thư mục tep/",
+                                       found=f"«{name}»", severity=WARNING, code="khong-phai-md"))
                 continue
-            rel_path = relpath(path, root)
-            size = path.stat().st_size
-            key = sha1(path.read_bytes()) + assets if size <= max_bytes else f"size:{size}"
-            digest.update(f"{rel_path}\0{key}\0".encode())
-            cached = cache.get(rel_path, key)
-            if cached is None:
-                doc, doc_problems = document.load(path, site_dir, ctype.id, root, max_bytes)
-                cache.put(rel_path, key, doc, doc_problems)
+            size = os.stat(path).st_size
+            if size <= max_bytes:
+                with open(path, "rb") as handle:
+                    key = sha1(handle.read()) + assets
             else:
-                doc, doc_problems = cached
-            result.problems.extend(doc_problems)
-            if doc is not None and not any(p.severity == ERROR for p in doc_problems):
-                result.documents.append(doc)
+                key = f"size:{size}"
+            digest.update(f"{rel_path}\0{key}\0".encode())
+            planned.append((path, ctype.id, rel_path, key))
+    fingerprint = digest.hexdigest()
+    light_cache = cache_dir / f"{site_dir.name}.light.pickle" if cache_dir and sections is None else None
+    if light and light_cache is not None:
+        stored = read_pickle(light_cache, {}) or {}
+        if (stored.get("version"), stored.get("fingerprint"), stored.get("max_bytes"), stored.get("where")) == \
+                (code_version(), fingerprint, max_bytes, str(site_dir.resolve())):
+            return stored["check"]
+    # 2. Each file parsed and validated, or taken from the content-hash cache.
+    cache = DocumentCache(cache_dir, site_dir.name) if sections is None else DocumentCache(None, site_dir.name)
+    for entry in planned:
+        if isinstance(entry, Problem):
+            result.problems.append(entry)
+            continue
+        path, type_id, rel_path, key = entry
+        cached = cache.get(rel_path, key)
+        if cached is None:
+            doc, doc_problems = document.load(Path(path), site_dir, type_id, root, max_bytes)
+            cache.put(rel_path, key, doc, doc_problems)
+        else:
+            doc, doc_problems = cached
+        result.problems.extend(doc_problems)
+        if doc is not None and not any(p.severity == ERROR for p in doc_problems):
+            result.documents.append(doc)
     result.problems.extend(_url_collisions(result.documents))
     result.problems.extend(document.asset_problems(site_dir, root))
-    result.fingerprint = digest.hexdigest()
+    result.fingerprint = fingerprint
+    result.metadata = metadata_digest(result.documents, assets, site_dir)
     cache.save()
-    return result
+    if light_cache is not None:
+        write_pickle(light_cache, {"version": code_version(), "fingerprint": fingerprint, "max_bytes": max_bytes,
+                                   "where": str(site_dir.resolve()), "check": result.light()})
+    return result.light() if light else result
+
+
+def _files(folder: Path) -> list[tuple[str, str]]:
+    """(path, POSIX path inside ``folder``) of every file below it, in the order of sorted(rglob("*")).
+    Symlinks to folders are not followed (they are reported by document.asset_problems)."""
+    found = []
+    base = str(folder)
+    for current, dirs, files in os.walk(base):
+        inside = os.path.relpath(current, base)
+        prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
+        found.extend((os.path.join(current, name), prefix + name) for name in files)
+    found.sort(key=lambda item: item[1].split("/"))
+    return found
+
+
+def metadata_digest(documents: list[document.Document], assets: str, site_dir: Path) -> str:
+    """Everything of a site's items that pages other than the item's own page can show: front matter,
+    title, URL, status and the start of the body (summaries), plus site.yaml and the attachment list.
+    An edit to the rest of a body leaves it unchanged (see :mod:`portal.incremental`)."""
+    digest = hashlib.sha1(assets.encode())
+    if (site_dir / sites.SITE_FILE).is_file():
+        digest.update((site_dir / sites.SITE_FILE).read_bytes())
+    for doc in documents:
+        digest.update(json.dumps([doc.rel, doc.title, doc.slug, doc.url, doc.summary_key, doc.fields],
+                                 sort_keys=True, default=str, ensure_ascii=False).encode())
+    return digest.hexdigest()
 
 
 def _asset_listing(site_dir: Path) -> str:

@@ -53,7 +53,7 @@ def ngay(value) -> str:
     """dd/mm/yyyy."""
     if value is None or value == "":
         return ""
-    return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def ngay_gio(value) -> str:
@@ -61,8 +61,8 @@ def ngay_gio(value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime) and (value.hour or value.minute):
-        return value.strftime("%d/%m/%Y %H:%M")
-    return value.strftime("%d/%m/%Y")
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def thu(value) -> str:
@@ -74,7 +74,7 @@ def iso(value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}"
     return value.isoformat()
 
 

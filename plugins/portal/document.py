@@ -57,6 +57,7 @@ class Document:
     extra: dict = field(default_factory=dict)
     html: str = ""      # the body converted with markup.DEFAULT, checked by sanitize
     html_key: str = ""  # hash of the body ``html`` was made from
+    summary_key: str = ""  # digest of what a list page can show of the body (see :func:`summary_key`)
 
     def checked_html(self) -> str:
         """``html`` if it still belongs to ``body`` (else '')."""
@@ -137,7 +138,10 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
             doc.html_key = markup.body_key(doc.body)
         except RecursionError:
             doc.html = ""
-        problems += sanitize.find_problems(doc.body, doc.body_line, rel, allowed_embeds, html=doc.html or None)
+        problems += ([shape] if shape is not None else
+                     sanitize.find_problems(doc.body, doc.body_line, rel, allowed_embeds, html=doc.html or None,
+                                            shape_checked=True))
+    doc.summary_key = summary_key(doc, problems)
     if not any(p.severity == ERROR for p in problems):
         doc.title = _title(doc)
         doc.slug = fields.get("duong_dan") or _slug(doc)
@@ -173,6 +177,25 @@ def _walk(value, path: tuple = ()):
             yield from _walk(v, path + (i,))
     else:
         yield path, value
+
+
+SUMMARY_WORDS = 200  # a summary longer than this (SUMMARY_MAX_LENGTH) makes every page depend on every body
+
+
+def summary_key(doc: Document, problems: list[Problem]) -> str:
+    """What list pages can show of the body: its first :data:`SUMMARY_WORDS` words as HTML.
+
+    Pelican makes an item's summary from the start of its body when there is no ``tom_tat``; a list
+    page showing it depends on that start, not on the rest. When the sanitizer drops something the
+    start after cleaning is not known here, so the whole body counts.
+    """
+    if doc.fields.get("tom_tat"):
+        return "tom_tat"  # the summary is a field: part of the metadata already
+    if not doc.html or any(p.code.startswith("html-") for p in problems):
+        return "body:" + markup.body_key(doc.body)
+    from pelican.utils import truncate_html_words
+
+    return "start:" + markup.body_key(truncate_html_words(doc.html, SUMMARY_WORDS))
 
 
 def _check_files(type_id: str, fields: dict, site_dir: Path, rel: str, parsed: Parsed) -> list[Problem]:

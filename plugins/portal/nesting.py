@@ -57,10 +57,14 @@ def block_depth(body: str, limit: int = MAX_NESTING) -> tuple[int, int]:
 def bracket_depth(body: str) -> tuple[int, int]:
     """(0-based line, depth) of the most deeply nested unclosed ``[`` within a paragraph."""
     worst, depth, fence = (0, 0), 0, ""
+    if "[" not in body:
+        return worst
     for index, line in enumerate(body.split("\n")):
         was, fence = fence, fence_state(line, fence)
         if was or fence or not line.strip():
             depth = 0
+            continue
+        if "[" not in line and "]" not in line:
             continue
         for char in line.replace("\\[", "").replace("\\]", ""):
             if char == "[":

@@ -7,6 +7,7 @@ and what was found, in Vietnamese. Problems are collected over all sites and rep
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
@@ -86,10 +87,13 @@ def short(value: object, limit: int = 80) -> str:
 
 def relpath(path: Path, root: Path | None) -> str:
     """Path relative to ``root`` when it lies inside it, POSIX separators."""
-    path = Path(path)
     if root is not None:
+        # Lexical first (no file-system calls); resolving symlinks only when that does not place it.
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+        if rel != ".." and not rel.startswith(".." + os.sep):
+            return Path(rel).as_posix() if os.sep != "/" else rel
         try:
-            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+            return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             pass
-    return path.as_posix()
+    return Path(path).as_posix()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import hashlib
 import io
 import logging
 import os
@@ -87,15 +88,72 @@ def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path,
             for r in collector.records]
 
 
+SEARCH_MARK = b"data-pagefind-body"  # the theme marks what Pagefind indexes; other pages are skipped
+SEARCH_OPTIONS = ["--keep-index-url", "--silent", "--force-language", "vi"]
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind binary of the pinned ``pagefind[bin]`` wheel (no Python wrapper process), else the module."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pagefind_bin")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / ("pagefind.exe" if os.name == "nt" else "pagefind")
+        if binary.is_file() and os.access(binary, os.X_OK):
+            return [str(binary)]
+    return [sys.executable, "-m", "pagefind"]
+
+
+def search_digest(site_out: Path) -> str:
+    """Hash of every page Pagefind would index (path and bytes): equal digests give equal indexes."""
+    digest = hashlib.sha1(" ".join(SEARCH_OPTIONS).encode())
+    for path in sorted(site_out.rglob("*.html")):
+        data = path.read_bytes()
+        if SEARCH_MARK in data:
+            digest.update(path.relative_to(site_out).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha1(data).digest())
+    return digest.hexdigest()
+
+
+def reuse_search(published: Path, site_out: Path) -> bool:
+    """Hard-link the published Pagefind index into ``site_out``; False when there is none to reuse."""
+    source = published / "pagefind"
+    if not (source / "pagefind-entry.json").is_file():
+        return False
+    target = site_out / "pagefind"
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
 def index_search(site_out: Path, where: str) -> list[Problem]:
-    """Build the Pagefind index of a rendered site."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_out), "--keep-index-url", "--silent",
-           "--force-language", "vi"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    """Build the Pagefind index of a rendered site. One Pagefind runs at a time on the machine's build
+    (it uses every core itself, and needs about 280 MB per 1,000 pages): a lock file serialises them."""
+    cmd = pagefind_command() + ["--site", str(site_out), *SEARCH_OPTIONS]
+    with _search_lock(site_out.parent):
+        proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         return [Problem(where, 0, "Không tạo được chỉ mục tìm kiếm (Pagefind): "
                         + (proc.stderr or proc.stdout).strip()[:500], code="pagefind")]
     return []
+
+
+@contextlib.contextmanager
+def _search_lock(folder: Path):
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, Pagefinds may overlap
+        yield
+        return
+    with open(folder / ".pagefind.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def keep_unchanged(new: Path, dest: Path) -> int:
@@ -107,7 +165,13 @@ def keep_unchanged(new: Path, dest: Path) -> int:
         for name in files:
             fresh = Path(folder) / name
             old = dest / fresh.relative_to(new)
-            if old.is_file() and old.stat().st_size == fresh.stat().st_size and filecmp.cmp(old, fresh, False):
+            if not old.is_file():
+                continue
+            old_stat, fresh_stat = old.stat(), fresh.stat()
+            if (old_stat.st_ino, old_stat.st_dev) == (fresh_stat.st_ino, fresh_stat.st_dev):
+                kept += 1  # already a link to the published file (a page reused by portal.incremental)
+                continue
+            if old_stat.st_size == fresh_stat.st_size and filecmp.cmp(old, fresh, False):
                 link = fresh.with_name(f".lnk-{name}")
                 os.link(old, link)
                 os.replace(link, fresh)

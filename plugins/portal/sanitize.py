@@ -135,17 +135,19 @@ def render(body: str) -> str:
 
 
 def find_problems(body: str, body_line: int, rel: str,
-                  allowed_embeds: tuple[str, ...] | list[str] = ALLOWED_EMBEDS, html: str | None = None) -> list[Problem]:
+                  allowed_embeds: tuple[str, ...] | list[str] = ALLOWED_EMBEDS, html: str | None = None,
+                  shape_checked: bool = False) -> list[Problem]:
     """Every construct of ``body`` the allowlist removes, as problems on its Markdown line.
 
     Args:
         body: the Markdown body; ``body_line`` is the file line of its first line.
         rel: the file as named in problems.
         allowed_embeds: iframe source patterns (``PORTAL_ALLOWED_EMBEDS``).
+        shape_checked: the caller already ran :func:`nesting.check` on ``body`` and it passed.
     Returns:
         Problems in body order: errors for what makes the page unsafe, warnings for what is dropped.
     """
-    shape = nesting.check(body, body_line, rel)
+    shape = None if shape_checked else nesting.check(body, body_line, rel)
     if shape is not None:
         return [shape]
     try:

@@ -112,7 +112,13 @@ def properties_of(node: dict) -> dict:
 
 
 def subschema(name: str, path: tuple) -> dict:
-    """The schema node describing the value at ``path`` (keys and list indexes)."""
+    """The schema node describing the value at ``path`` (keys and list indexes). Read-only: shared."""
+    # Every item of a list has the same schema: list indexes are folded to 0 for the cache.
+    return _subschema(name, tuple(0 if isinstance(p, int) else p for p in path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _subschema(name: str, path: tuple) -> dict:
     node = _resolve(schema(name))
     for part in path:
         if isinstance(part, int):
@@ -200,8 +206,7 @@ def _unknown_keys(name: str, data, path: tuple, where: str, line_of) -> list[Pro
     problems = []
     node = subschema(name, path)
     if isinstance(data, dict):
-        allowed = properties_of(node)
-        closed = node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False
+        allowed, closed = _allowed(name, tuple(0 if isinstance(p, int) else p for p in path))
         for key, value in data.items():
             if key not in allowed:
                 if closed:
@@ -218,6 +223,14 @@ def _unknown_keys(name: str, data, path: tuple, where: str, line_of) -> list[Pro
         for index, value in enumerate(data):
             problems.extend(_unknown_keys(name, value, path + (index,), where, line_of))
     return problems
+
+
+@functools.lru_cache(maxsize=4096)
+def _allowed(name: str, path: tuple) -> tuple[dict, bool]:
+    """Properties allowed at ``path`` and whether others are refused (cached per schema and path)."""
+    node = _subschema(name, path)
+    closed = node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False
+    return properties_of(node), closed
 
 
 def _closest_branch(error):

@@ -1,0 +1,315 @@
+"""Page-level incremental rendering: a page whose inputs did not change is not rendered again.
+
+Pelican renders every page of a site on every build. :class:`IncrementalWriter` (returned from the
+``get_writer`` signal) gives each ``write_file`` call a key made of exactly what the page is made of,
+and when the last published build wrote the same key it hard-links the published files into the new
+build instead of rendering them:
+
+- the template and the call (output name, URL, pagination);
+- ``S``: code, theme and settings version, the evaluation date, the site's configuration and git
+  evidence (computed by :mod:`portal.build`, which also decides when a whole site is unchanged);
+- ``M``: the site's *metadata*: every item's front matter, title, URL and a digest of the start of its
+  body (what a summary on a list page can show). A body-only edit leaves ``M`` unchanged;
+- the item's own body for the item's page (``article`` / ``page``);
+- for the context variables the template (with everything it extends, includes or imports) reads,
+  found by Jinja's own static analysis: ``P`` (the other sites this site reports on) for
+  ``PORTAL_PROVINCE`` and ``TUAN_THU``, a digest of the value for ``TONG_HOP`` and
+  ``KHA_NANG_TIEP_CAN``, only "is it defined" for a variable the template only tests with ``is defined``.
+
+Anything the key cannot vouch for is rendered as before: a template that includes a computed name, a
+context variable of unknown provenance, a keyword argument of an unknown type, no previous manifest,
+``--force``. The manifest (key → files) is written by :mod:`portal.build` after a successful publish.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+
+from jinja2 import meta, nodes
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+from pelican.writers import Writer
+
+from .cache import read_pickle, write_pickle
+from .document import SUMMARY_WORDS
+
+MANIFEST_FORMAT = 1
+# Context variables made from the site's content: covered by M.
+CONTENT_VARS = {"articles", "dates", "pages", "hidden_pages", "draft_pages", "drafts", "hidden_articles",
+                "tags", "categories", "authors", "period_archives", "static_links", "static_content",
+                "PORTAL_SECTIONS", "SECTION_BY_ID", "PORTAL_PAGES", "articles_page", "articles_paginator",
+                "articles_previous_page", "articles_next_page", "dates_page", "dates_paginator",
+                "dates_previous_page", "dates_next_page", "all_articles", "translations"}
+PROVINCE_VARS = {"PORTAL_PROVINCE", "TUAN_THU"}  # covered by P
+VALUE_VARS = {"TONG_HOP", "KHA_NANG_TIEP_CAN"}   # digest of the value itself
+PER_CALL = {"output_file", "localsiteurl", "SITEURL", "page_name"}  # follow from the call itself
+UNCACHEABLE = {"PORTAL_DOCUMENTS"}  # every item in full: a page reading it is always rendered
+
+
+def manifest_path(cache_dir: Path, site_id: str) -> Path:
+    return cache_dir / f"{site_id}.pages.json"
+
+
+def read_manifest(path: Path, published: Path) -> dict:
+    """The last publish of ``published``: ``{"trang": {key: [files]}, "tim_kiem": digest}``; empty when
+    missing or written for another folder."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("phien_ban") != MANIFEST_FORMAT or data.get("thu_muc") != str(published.resolve()):
+        return {}
+    return data
+
+
+def write_manifest(path: Path, published: Path, pages: dict, search: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{path.name}-{os.getpid()}")
+    tmp.write_text(json.dumps({"phien_ban": MANIFEST_FORMAT, "thu_muc": str(published.resolve()), "trang": pages,
+                               "tim_kiem": search}, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _sha(*parts) -> str:
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(str(part).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class TemplateReads:
+    """What each template reads from its context, with every template it extends, includes or imports.
+
+    Parsing a template costs tens of milliseconds: each template's own reads are kept by the hash of
+    its source, in memory and in ``store`` (a pickle beside the compiled-template cache).
+    """
+
+    def __init__(self, store: Path | None = None):
+        self.store = store
+        self._own: dict[str, tuple | None] = (read_pickle(store, {}) or {}) if store else {}
+        self._merged: dict[tuple[int, str], tuple[frozenset, frozenset] | None] = {}
+
+    def of(self, template) -> tuple[frozenset, frozenset] | None:
+        """(names read, names only tested with ``is defined``), or None when it cannot be known."""
+        found = self._analyse(template.environment, template.name, ())
+        if found is None:
+            return None
+        names, needs_value = found
+        return names, names - needs_value
+
+    def _analyse(self, env, name: str | None, stack: tuple):
+        """(names read, names whose value is read) over the template and all it references."""
+        if name is None or name in stack:
+            return None  # a computed name, or a template that includes itself: unknown
+        key = (id(env), name)
+        if key in self._merged:
+            return self._merged[key]
+        own = self._own_reads(env, name)
+        result = None
+        if own is not None:
+            names, needs_value, refs = set(own[0]), set(own[1]), own[2]
+            for ref in refs:
+                sub = self._analyse(env, ref, stack + (name,))
+                if sub is None:
+                    names = None
+                    break
+                names |= sub[0]
+                needs_value |= sub[1]
+            if names is not None:
+                result = (frozenset(names), frozenset(needs_value))
+        self._merged[key] = result
+        return result
+
+    def _own_reads(self, env, name: str):
+        try:
+            source = env.loader.get_source(env, name)[0]
+        except Exception:  # noqa: BLE001 - a template that cannot be read: render, never guess
+            return None
+        digest = hashlib.sha1(f"{name}\0{source}".encode("utf-8")).hexdigest()
+        if digest not in self._own:
+            try:
+                ast = env.parse(source)
+                names = frozenset(meta.find_undeclared_variables(ast))
+                refs = tuple(meta.find_referenced_templates(ast))
+                self._own[digest] = (names, frozenset(names - _presence_only(ast)), refs)
+            except Exception:  # noqa: BLE001
+                self._own[digest] = None
+            if self.store is not None:
+                write_pickle(self.store, self._own)
+        return self._own[digest]
+
+
+def _presence_only(ast) -> set[str]:
+    """Names whose every use is ``name is defined`` / ``is undefined``."""
+    tested: dict[str, int] = {}
+    for test in ast.find_all(nodes.Test):
+        if test.name in ("defined", "undefined") and isinstance(test.node, nodes.Name):
+            tested[test.node.name] = tested.get(test.node.name, 0) + 1
+    used: dict[str, int] = {}
+    for name in ast.find_all(nodes.Name):
+        if name.ctx == "load":
+            used[name.name] = used.get(name.name, 0) + 1
+    return {n for n, count in tested.items() if used.get(n) == count}
+
+
+_READS: dict[str, TemplateReads] = {}
+
+
+def template_reads(root: str | None) -> TemplateReads:
+    """One analysis per project in this process, stored under ``<root>/.cache/jinja``."""
+    key = root or ""
+    if key not in _READS:
+        _READS[key] = TemplateReads(Path(root) / ".cache" / "jinja" / "template-reads.pickle" if root else None)
+    return _READS[key]
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, reusing the published file of every page whose key is unchanged."""
+
+    last: IncrementalWriter | None = None  # the writer of the latest run in this process
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        config = (settings or {}).get("PORTAL_PAGE_DIGESTS") or {}
+        self.enabled = bool(config)
+        self.digests = config
+        self.published = Path(config["published"]) if config.get("published") else None
+        self.previous = dict(config.get("previous") or {})
+        self.documents = (settings or {}).get("PORTAL_DOCUMENTS") or {}
+        self.pages: dict[str, list[str]] = {}   # this build's manifest
+        self.stats = {"reused": 0, "rendered": 0, "uncached": 0}
+        self._recording: list[str] | None = None
+        self._values: dict[str, str] = {}
+        summary = (settings or {}).get("SUMMARY_MAX_LENGTH")
+        if summary is None or summary > SUMMARY_WORDS:
+            self.previous = {}  # summaries longer than the digested start of a body: reuse nothing
+        self.reads = template_reads((settings or {}).get("PORTAL_ROOT"))
+        IncrementalWriter.last = self
+
+    # -- the key -------------------------------------------------------------------------------
+    def page_key(self, name, template, context, relative_urls, paginated, template_name, url, kwargs) -> str | None:
+        reads = self.reads.of(template)
+        if reads is None:
+            return None
+        names, presence = reads
+        parts = [template.name, name, url, template_name, bool(relative_urls),
+                 sorted((k, len(v)) for k, v in (paginated or {}).items()),
+                 self.digests.get("S"), self.digests.get("M")]
+        for var in sorted(names):
+            if var in kwargs:
+                value = self._value(kwargs[var])
+                if value is None:
+                    return None
+                parts.append((var, value))
+            elif var in presence:
+                parts.append((var, var in context))
+            elif var in UNCACHEABLE:
+                return None
+            elif var in PER_CALL or var in CONTENT_VARS or var not in context:
+                continue
+            elif var in PROVINCE_VARS:
+                parts.append((var, self.digests.get("P")))
+            elif var in VALUE_VARS:
+                parts.append((var, self._context_value(var, context)))
+            elif var.isupper() and var in self.settings and var not in PROVINCE_VARS | VALUE_VARS:
+                continue  # a setting: part of S
+            elif var in template.environment.globals:
+                continue  # a filter-like global from the code: part of S
+            else:
+                return None  # a context variable of unknown provenance: render
+        return _sha(*parts)
+
+    def _value(self, value):
+        """Digest of a keyword argument, or None when its type is not understood."""
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return repr(value)
+        if isinstance(value, Content):
+            path = value.source_path or ""
+            doc = self.documents.get(os.path.abspath(path)) or self.documents.get(str(Path(path).resolve()))
+            if doc is None:
+                return None
+            return _sha(doc.rel, doc.body)
+        if isinstance(value, URLWrapper):
+            return f"{type(value).__name__}:{value.name}:{value.slug}"
+        if isinstance(value, (list, tuple)):
+            inner = [self._value(v) if not isinstance(v, Content) else (v.source_path or "") for v in value]
+            return None if any(v is None for v in inner) else _sha(*inner)
+        section_id = getattr(value, "id", None)
+        if type(value).__name__ == "Section" and isinstance(section_id, str):
+            return f"section:{section_id}"  # its items are content: part of M
+        return None
+
+    def _context_value(self, var: str, context: dict) -> str:
+        """Digest of a context value. Pickle bytes: two different values never pickle alike (a value
+        that pickles differently but is equal only costs a render); JSON when it cannot be pickled."""
+        if var not in self._values:
+            value = context.get(var)
+            try:
+                data = pickle.dumps(value, protocol=5)
+            except Exception:  # noqa: BLE001
+                data = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
+            self._values[var] = hashlib.sha1(data).hexdigest()
+        return self._values[var]
+
+    # -- reuse or render ------------------------------------------------------------------------
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        if not self.enabled or not name:
+            return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                      override_output, url, **kwargs)
+        key = self.page_key(name, template, context, relative_urls, paginated, template_name, url, kwargs)
+        if key is not None and self._reuse(self.previous.get(key)):
+            self.pages[key] = self.previous[key]
+            self.stats["reused"] += 1
+            return None
+        self._recording = []
+        try:
+            super().write_file(name, template, context, relative_urls, paginated, template_name,
+                               override_output, url, **kwargs)
+        finally:
+            written, self._recording = self._recording, None
+        self.stats["rendered" if key is not None else "uncached"] += 1
+        if key is not None:
+            self.pages[key] = written
+        return None
+
+    def _reuse(self, files: list[str] | None) -> bool:
+        """Hard-link the published ``files`` into this build; False (and nothing left behind) if one is gone."""
+        if not files or self.published is None:
+            return False
+        made = []
+        for rel in files:
+            source, target = self.published / rel, Path(self.output_path) / rel
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    raise FileExistsError(rel)
+                os.link(source, target)
+            except OSError:
+                for path in made:
+                    path.unlink(missing_ok=True)
+                return False
+            made.append(target)
+            self._written_files.add(os.path.abspath(target))
+        return True
+
+    def _open_w(self, filename, encoding, override=False):
+        # A reused file is a hard link to the published page: writing through it would change the
+        # published site, so the link is removed first whenever Pelican is about to write the file.
+        writes = filename not in self._overridden_files and (filename not in self._written_files or override)
+        if writes and filename != os.devnull:
+            if self._recording is not None:
+                self._recording.append(Path(os.path.relpath(filename, os.path.abspath(self.output_path))).as_posix())
+            if os.path.lexists(filename) and (os.path.islink(filename) or os.stat(filename).st_nlink > 1):
+                os.unlink(filename)
+        return super()._open_w(filename, encoding, override)
+
+
+def get_writer(pelican):
+    """``get_writer`` receiver."""
+    return IncrementalWriter

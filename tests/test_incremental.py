@@ -1,0 +1,213 @@
+"""Incremental builds: unchanged sites are skipped, unchanged pages are not rendered again, and the
+result is always byte for byte what a full build (--force) writes."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_case
+from jinja2 import DictLoader, Environment
+
+from portal import incremental
+from portal.build import build_province
+
+SETTINGS = ROOT / "pelicanconf.py"
+
+
+def build(root: Path, force: bool = False):
+    return build_province(root, SETTINGS, root / "output", jobs=2, search=False, force=force)
+
+
+def tree(folder: Path) -> dict[str, tuple[int, int]]:
+    """{relative path: (inode, mtime_ns)} of every file."""
+    out = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            out[path.relative_to(folder).as_posix()] = (stat.st_ino, stat.st_mtime_ns)
+    return out
+
+
+def same_files(a: Path, b: Path) -> list[str]:
+    """Paths whose bytes differ between two trees, or that exist in one only."""
+    diff = []
+    names = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    names |= {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    for name in sorted(names):
+        if not ((a / name).is_file() and (b / name).is_file() and filecmp.cmp(a / name, b / name, False)):
+            diff.append(name)
+    return diff
+
+
+@pytest.fixture()
+def project(tmp_path):
+    root = copy_case("basic", tmp_path / "p")
+    shutil.copytree(root / "content" / "so-mau", root / "content" / "so-hai")  # a second, valid site
+    shutil.rmtree(root / "content" / "xa-loi")  # the basic case's deliberately broken site
+    result = build(root)
+    assert result.ok, [p.format() for p in result.all_problems()]
+    return root
+
+
+def news_file(root: Path) -> Path:
+    return sorted((root / "content" / "so-mau" / "tin-tuc").glob("*.md"))[0]
+
+
+def compare_with_full_build(root: Path, tmp_path: Path) -> None:
+    incremental_copy = tmp_path / "incremental"
+    shutil.copytree(root / "output", incremental_copy)
+    assert build(root, force=True).ok
+    assert same_files(incremental_copy, root / "output") == []
+
+
+def test_nothing_changed_skips_every_site_and_keeps_files(project):
+    before = tree(project / "output" / "so-mau")
+    result = build(project)
+    assert all(s.skipped for s in result.sites)
+    assert tree(project / "output" / "so-mau") == before
+
+
+def test_body_edit_renders_only_that_page_and_matches_a_full_build(project, tmp_path):
+    path = news_file(project)
+    before = tree(project / "output" / "so-mau")
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột đoạn bổ sung ở cuối bài.\n", encoding="utf-8")
+    result = build(project)
+    site = {s.site_id: s for s in result.sites}
+    assert site["so-mau"].built and not site["so-mau"].skipped
+    assert site["so-mau"].rendered == 1 and site["so-mau"].reused > 20
+    assert site["so-hai"].skipped
+    after = tree(project / "output" / "so-mau")
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    # the item's page, plus files rebuilt outside the writer: feeds and exports carry bodies or dates
+    pages = [name for name in changed if name.endswith(".html")]
+    assert len(pages) == 1 and pages[0].startswith("tin-tuc/"), changed
+    assert "Một đoạn bổ sung ở cuối bài." in (project / "output" / "so-mau" / pages[0]).read_text(encoding="utf-8")
+    compare_with_full_build(project, tmp_path)
+
+
+def test_title_edit_renders_the_lists_again_and_matches_a_full_build(project, tmp_path):
+    path = news_file(project)
+    text = path.read_text(encoding="utf-8")
+    title = re.search(r"^tieu_de: *(.+)$", text, re.M).group(1).strip().strip('"')
+    path.write_text(text.replace(title, title + " (đã sửa)", 1), encoding="utf-8")
+    result = build(project)
+    site = {s.site_id: s for s in result.sites}
+    assert site["so-mau"].rendered > 20  # the title shows on lists, home, tags, archives
+    lists = [p for p in (project / "output" / "so-mau" / "tin-tuc").glob("*.html")
+             if p.name == "index.html" or p.name.startswith("trang-")]
+    assert any("(đã sửa)" in p.read_text(encoding="utf-8") for p in lists)
+    compare_with_full_build(project, tmp_path)
+
+
+def test_summary_from_the_body_start_renders_lists_again(project, tmp_path):
+    """An item without tom_tat shows the start of its body on lists: editing that start is not body-only."""
+    candidates = [p for p in (project / "content" / "so-mau").rglob("*.md")
+                  if "tom_tat:" not in p.read_text(encoding="utf-8") and "/trang/" not in p.as_posix()]
+    assert candidates, "the basic case needs an item without tom_tat"
+    path = candidates[0]
+    text = path.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    path.write_text(head + sep + "Câu mở đầu mới của bài.\n\n" + body, encoding="utf-8")
+    result = build(project)
+    assert {s.site_id: s for s in result.sites}["so-mau"].rendered > 1
+    compare_with_full_build(project, tmp_path)
+
+
+def test_force_renders_everything(project):
+    result = build(project, force=True)
+    site = {s.site_id: s for s in result.sites}["so-mau"]
+    assert site.reused == 0 and site.rendered > 20
+
+
+def test_a_lost_published_page_is_rendered_again(project):
+    path = news_file(project)
+    path.write_text(path.read_text(encoding="utf-8") + "\nThêm.\n", encoding="utf-8")
+    victim = project / "output" / "so-mau" / "tu-khoa" / "index.html"
+    victim.unlink()
+    assert build(project).ok
+    assert victim.is_file() and "<html" in victim.read_text(encoding="utf-8")
+
+
+def test_writing_through_a_reused_page_never_changes_the_published_one(tmp_path):
+    published, fresh = tmp_path / "published", tmp_path / "fresh"
+    (published / "tin-tuc").mkdir(parents=True)
+    (published / "tin-tuc" / "a.html").write_text("bản đã xuất bản", encoding="utf-8")
+    writer = incremental.IncrementalWriter(str(fresh), settings={
+        "PORTAL_PAGE_DIGESTS": {"published": str(published), "previous": {}}, "SUMMARY_MAX_LENGTH": 60})
+    assert writer._reuse(["tin-tuc/a.html"])
+    target = fresh / "tin-tuc" / "a.html"
+    assert os.path.samefile(target, published / "tin-tuc" / "a.html")
+    with writer._open_w(str(target), "utf-8", override=True) as handle:
+        handle.write("bản mới")
+    assert (published / "tin-tuc" / "a.html").read_text(encoding="utf-8") == "bản đã xuất bản"
+    assert target.read_text(encoding="utf-8") == "bản mới"
+    assert not writer._reuse(["khong-co.html"])  # a missing published file: render instead
+
+
+def test_template_analysis_follows_references_and_presence_tests():
+    env = Environment(loader=DictLoader({
+        "base.html": "{% if TONG_HOP is defined %}<a>tỉnh</a>{% endif %}{{ SITENAME }}{% block b %}{% endblock %}",
+        "page.html": "{% extends 'base.html' %}{% block b %}{% include '_x.html' %}{% endblock %}",
+        "_x.html": "{{ TUAN_THU.ngay }}",
+        "dynamic.html": "{% include name %}",
+    }))
+    reads = incremental.TemplateReads()
+    names, presence = reads.of(env.get_template("page.html"))
+    assert {"TONG_HOP", "SITENAME", "TUAN_THU"} <= names
+    assert "TONG_HOP" in presence and "TUAN_THU" not in presence
+    assert reads.of(env.get_template("dynamic.html")) is None  # computed include: never reused
+
+
+def test_search_index_is_reused_only_while_indexed_pages_are_unchanged(tmp_path):
+    from portal import render
+
+    site = tmp_path / "site"
+    (site / "tin-tuc").mkdir(parents=True)
+    (site / "tin-tuc" / "a.html").write_text('<main data-pagefind-body><p>xin chào</p></main>', encoding="utf-8")
+    (site / "index.html").write_text("<p>trang chủ</p>", encoding="utf-8")
+    first = render.search_digest(site)
+    (site / "index.html").write_text("<p>trang chủ đã đổi</p>", encoding="utf-8")  # not indexed
+    assert render.search_digest(site) == first
+    (site / "tin-tuc" / "a.html").write_text('<main data-pagefind-body><p>xin chào bạn</p></main>', encoding="utf-8")
+    assert render.search_digest(site) != first
+    published, fresh = tmp_path / "published", tmp_path / "fresh"
+    assert not render.reuse_search(published, fresh)  # nothing published yet
+    (published / "pagefind" / "fragment").mkdir(parents=True)
+    (published / "pagefind" / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    (published / "pagefind" / "fragment" / "x.pf_fragment").write_bytes(b"x")
+    fresh.mkdir()
+    assert render.reuse_search(published, fresh)
+    assert os.path.samefile(fresh / "pagefind" / "fragment" / "x.pf_fragment",
+                            published / "pagefind" / "fragment" / "x.pf_fragment")
+
+
+def test_body_edit_with_search_rebuilds_the_index_with_the_new_words(project):
+    import gzip
+
+    assert build_province(project, SETTINGS, project / "output", jobs=2, search=True).ok
+    entry = project / "output" / "so-mau" / "pagefind" / "pagefind-entry.json"
+    path = news_file(project)
+    path.write_text(path.read_text(encoding="utf-8") + "\nTừ khóa hiếm gặp: quýtrúcđào.\n", encoding="utf-8")
+    assert build_province(project, SETTINGS, project / "output", jobs=2, search=True).ok
+    fragments = [gzip.decompress(p.read_bytes()) for p in (entry.parent / "fragment").glob("*.pf_fragment")]
+    assert any("quýtrúcđào".encode() in f for f in fragments)
+    # A new accessibility run changes two pages that are not indexed: the site is rendered again,
+    # the index is the published one, linked, not rebuilt.
+    before = entry.stat().st_ino
+    state = project / ".cache" / "kiem-tra" / "tiep-can" / "so-mau.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps({
+        "phien_ban": "1.0", "cong": "so-mau", "ngay_danh_gia": "2026-11-21", "tieu_chuan": "WCAG 2.1 mức AA",
+        "cong_cu": {"ten": "axe-core", "phien_ban": "4.14.1", "the": ["wcag2a"], "trinh_duyet": "Chromium (headless)"},
+        "so_trang": 0, "trang": [], "tong_hop": {}, "vi_pham": []}), encoding="utf-8")
+    result = build_province(project, SETTINGS, project / "output", jobs=2, search=True)
+    site = {s.site_id: s for s in result.sites}["so-mau"]
+    assert result.ok and not site.skipped and 0 < site.rendered < 10
+    assert "2026" in (project / "output" / "so-mau" / "kha-nang-tiep-can.html").read_text(encoding="utf-8")
+    assert entry.stat().st_ino == before
