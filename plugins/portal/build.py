@@ -269,7 +269,7 @@ def render_site(task: SiteTask) -> SiteResult:
         result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
         result.built = True
         (task.output_dir / f".crash-{site_id}.log").unlink(missing_ok=True)  # an earlier crash, now mended
-        writer = incremental.IncrementalWriter.last
+        writer, incremental.IncrementalWriter.last = incremental.IncrementalWriter.last, None
         if writer is not None and writer.enabled:  # what the next build may reuse, page by page
             incremental.write_manifest(incremental.manifest_path(task.root / CACHE, site_id), task.output_dir / site_id,
                                        writer.pages, search)

@@ -193,9 +193,20 @@ def summary_key(doc: Document, problems: list[Problem]) -> str:
         return "tom_tat"  # the summary is a field: part of the metadata already
     if not doc.html or any(p.code.startswith("html-") for p in problems):
         return "body:" + markup.body_key(doc.body)
-    from pelican.utils import truncate_html_words
+    # The HTML up to the end of the SUMMARY_WORDS-th run of text holding a letter or digit: every word
+    # Pelican counts lies inside one such run, so the start Pelican truncates to is inside this prefix.
+    words, end = 0, len(doc.html)
+    for match in _TEXT_RUN.finditer(doc.html):
+        if match.group()[0] != "<" and _WORD.search(match.group()):
+            words += 1
+            if words >= SUMMARY_WORDS:
+                end = match.end()
+                break
+    return "start:" + markup.body_key(doc.html[:end])
 
-    return "start:" + markup.body_key(truncate_html_words(doc.html, SUMMARY_WORDS))
+
+_TEXT_RUN = re.compile(r"<[^>]*>|[^<\s]+")
+_WORD = re.compile(r"\w")
 
 
 def _check_files(type_id: str, fields: dict, site_dir: Path, rel: str, parsed: Parsed) -> list[Problem]:
