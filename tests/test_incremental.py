@@ -224,3 +224,12 @@ def test_a_worker_rendering_many_sites_keeps_none_of_them_alive(project):
         assert build_province(project, SETTINGS, project / "output", jobs=1, search=False, force=True).ok
     gc.collect()
     assert [a for a in gc.get_objects() if isinstance(a, Article)] == []
+
+
+def test_a_malformed_accessibility_run_does_not_break_the_site(project):
+    state = project / ".cache" / "kiem-tra" / "tiep-can" / "so-mau.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text('{"ngay_danh_gia": "2026-11-21", "trang": []}', encoding="utf-8")  # no vi_pham, no tong_hop
+    result = build(project)
+    assert result.ok and not any(s.crash for s in result.sites)
+    assert (project / "output" / "so-mau" / "kha-nang-tiep-can.html").is_file()

@@ -107,6 +107,7 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
     evidence = history.read(root)
     as_of = history.head_date(root) or dt.date.today()
     light = {sid: c.light(("van-ban",)) for sid, c in checks.items()}
+    cited = _documents_index(light)
     base = {"code": code_version(), "settings": settings_file.name, "as_of": as_of.isoformat(), "search": search,
             "overrides": json.dumps(overrides or {}, sort_keys=True, default=str),
             "sites": sorted((sid, json.dumps(c.site.config, sort_keys=True, default=str) if c.site else "")
@@ -116,8 +117,8 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
     for site_dir in sorted(selected, key=_weight, reverse=True):
         sid = site_dir.name
         is_province = bool(checks[sid].site and checks[sid].site.config.get("cap") == "tinh")
-        fingerprint = _fingerprint(sid, checks, light, evidence, base)
-        fingerprint += _state_fingerprint(root, overrides or {}, sid, is_province)
+        state = _state_fingerprint(root, overrides or {}, sid, is_province)
+        fingerprint = _fingerprint(sid, checks, cited, evidence, base) + state
         if (not force and checks[sid].ok and published.get(sid) == (fingerprint, str(output_dir.resolve()))
                 and (output_dir / sid / "index.html").is_file()):
             results.append(_summary(checks[sid], built=True, skipped=True))
@@ -126,8 +127,8 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
         province = checks if is_province else {s: (checks[s] if s == sid else light[s]) for s in checks}
         extra = {**(overrides or {}), "PORTAL_PROVINCE": province, "PORTAL_EVIDENCE": evidence,
                  "PORTAL_AS_OF": as_of,
-                 "PORTAL_PAGE_DIGESTS": _page_digests(sid, checks, light, evidence, base, root, overrides or {},
-                                                      is_province, output_dir, cache_dir, force)}
+                 "PORTAL_PAGE_DIGESTS": _page_digests(sid, checks, cited, evidence, base, state, is_province,
+                                                      output_dir, cache_dir, force)}
         tasks.append((SiteTask(site_dir, root, output_dir, settings_file, search, extra), fingerprint))
     # 4. Render the sites whose inputs changed, biggest first so the pool stays busy.
     rendered = _render_all([t for t, _ in tasks], jobs)
@@ -154,12 +155,20 @@ def _weight(site_dir: Path) -> int:
     return sum(1 for _ in site_dir.rglob("*.md"))
 
 
+def _workers(jobs: int, count: int) -> int:
+    return min(jobs or os.cpu_count() or 1, count) or 1
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 def _parallel(function, items: list, jobs: int) -> list:
-    workers = min(jobs or os.cpu_count() or 1, len(items)) or 1
+    workers = _workers(jobs, len(items))
     if workers == 1:
         return [function(item) for item in items]
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with _pool(workers) as pool:
         return list(pool.map(function, items))
 
 
@@ -168,7 +177,7 @@ def _check_worker(args) -> check.SiteCheck:
     return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",), light=True)
 
 
-def _fingerprint(sid: str, checks: dict, light: dict, evidence: dict, base: dict) -> str:
+def _fingerprint(sid: str, checks: dict, cited: dict, evidence: dict, base: dict) -> str:
     """Everything a site's output depends on. The provincial site reports on every site, so it depends
     on all of them; another site depends on its own files and on the văn bản its procedures cite."""
     own = checks[sid]
@@ -179,14 +188,14 @@ def _fingerprint(sid: str, checks: dict, light: dict, evidence: dict, base: dict
         for other in sorted(checks):
             digest.update(f"{other}:{checks[other].metadata}".encode())
     else:
-        digest.update(_cited_index(own, light).encode())
+        digest.update(_cited_index(own, cited).encode())
     prefix = f"content/{sid}/"
     digest.update(json.dumps(sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))).encode())
     return digest.hexdigest()
 
 
-def _page_digests(sid: str, checks: dict, light: dict, evidence: dict, base: dict, root: Path, overrides: dict,
-                  is_province: bool, output_dir: Path, cache_dir: Path, force: bool) -> dict:
+def _page_digests(sid: str, checks: dict, cited: dict, evidence: dict, base: dict, state: str, is_province: bool,
+                  output_dir: Path, cache_dir: Path, force: bool) -> dict:
     """What :mod:`portal.incremental` keys each page with: S (code, settings, date, evidence), M (the
     site's metadata), P (what it reports on from other sites, and quality-gate results), and the last
     publish's manifest (none with ``--force``)."""
@@ -196,8 +205,7 @@ def _page_digests(sid: str, checks: dict, light: dict, evidence: dict, base: dic
     if is_province:
         others = json.dumps(sorted((other, checks[other].metadata) for other in checks))
     else:
-        others = _cited_index(checks[sid], light)
-    state = _state_fingerprint(root, overrides, sid, is_province)
+        others = _cited_index(checks[sid], cited)
     published = output_dir / sid
     previous = {} if force else incremental.read_manifest(incremental.manifest_path(cache_dir, sid), published)
     return {"S": settings_part, "M": checks[sid].metadata,
@@ -205,12 +213,16 @@ def _page_digests(sid: str, checks: dict, light: dict, evidence: dict, base: dic
             "published": str(published), "previous": previous.get("trang", {}), "search": previous.get("tim_kiem", "")}
 
 
-def _cited_index(own: check.SiteCheck, light: dict) -> str:
-    """The other sites' văn bản this site's procedures cite, as they stand (status, expiry, file)."""
+def _documents_index(light: dict) -> dict:
+    """Every site's văn bản by number: status, expiry and file, what a citing procedure shows."""
+    return {d.fields["so_ky_hieu"].casefold(): (d.fields.get("tinh_trang"), str(d.fields.get("ngay_het_hieu_luc")),
+                                                d.rel) for c in light.values() for d in c.documents}
+
+
+def _cited_index(own: check.SiteCheck, index: dict) -> str:
+    """The văn bản this site's procedures cite, as they stand anywhere in the province."""
     cited = sorted({ref["so_ky_hieu"].casefold() for d in own.documents for ref in
                     (d.fields.get("can_cu_phap_ly") or [])})
-    index = {d.fields["so_ky_hieu"].casefold(): (d.fields.get("tinh_trang"), str(d.fields.get("ngay_het_hieu_luc")),
-                                                 d.rel) for c in light.values() for d in c.documents}
     return json.dumps([(k, index.get(k)) for k in cited])
 
 
@@ -328,13 +340,12 @@ def _render_all(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
         return []
     finishing: dict[int, Future] = {}
     with ThreadPoolExecutor(max_workers=1) as indexer:
-        workers = min(jobs or os.cpu_count() or 1, len(tasks)) or 1
+        workers = _workers(jobs, len(tasks))
         if workers == 1:
             for index, task in enumerate(tasks):
                 finishing[index] = indexer.submit(finish_site, task, render_site(task))
         else:
-            context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            with _pool(workers) as pool:
                 futures = {pool.submit(render_site, task): index for index, task in enumerate(tasks)}
                 for future in as_completed(futures):
                     index = futures[future]

@@ -117,7 +117,7 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
     result.fingerprint = fingerprint
     result.metadata = metadata_digest(result.documents, assets, site_dir)
     cache.save()
-    if light_cache is not None:
+    if light and light_cache is not None:  # only light readers use it; a full read need not rewrite it
         write_pickle(light_cache, {"version": code_version(), "fingerprint": fingerprint, "max_bytes": max_bytes,
                                    "where": str(site_dir.resolve()), "check": result.light()})
     return result.light() if light else result

@@ -273,10 +273,16 @@ def save(state_dir: Path, summary: dict) -> Path:
 
 
 def load(state_dir: Path, site_id: str) -> dict | None:
-    """The last saved run of a site, or None when there is none (or it cannot be read)."""
+    """The last saved run of a site, or None when there is none, or it cannot be read, or it lacks what
+    the page shows (a hand-edited or truncated file must not break the site's build)."""
     try:
-        return json.loads(state_file(state_dir, site_id).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(state_file(state_dir, site_id).read_text(encoding="utf-8"))
+        dt.date.fromisoformat(data["ngay_danh_gia"])
+        if not (isinstance(data.get("vi_pham"), list) and isinstance(data.get("trang"), list)
+                and isinstance(data.get("tong_hop"), dict)):
+            return None
+        return data
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
