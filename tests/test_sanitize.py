@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build, copy_case
+from portal.build import build_province
 from portal import document, nesting, sanitize
 from portal.problems import ERROR, WARNING
 from portal.reader import PortalMarkdownReader
@@ -247,3 +248,25 @@ def test_symlinked_static_file_is_refused_and_not_copied(tmp_path):
     assert problem.severity == ERROR and "trỏ ra ngoài thư mục của cổng" in problem.message
     assert not (root / "output" / "so-mau").exists()
     assert not [p for p in Path(root / "output").rglob("*") if p.is_file() and b"bi-mat-cua" in p.read_bytes()]
+
+
+def test_embed_allowed_in_pelicanconf_passes_validation_and_is_published(tmp_path):
+    # The province's own setting must reach validation too: the check used to refuse what the reader kept.
+    root = copy_case("basic", tmp_path)
+    shutil.rmtree(root / "content" / "xa-loi")
+    news = root / "content" / "so-mau" / "tin-tuc" / "2026-03-11-video.md"
+    news.write_text("---\ntieu_de: \"Video hội nghị trực tuyến\"\nngay: 2026-03-11\n---\nXem lại hội nghị:\n\n"
+                    '<iframe src="https://video.mau.gov.vn/nhung/42" title="Hội nghị trực tuyến"></iframe>\n',
+                    encoding="utf-8")
+    refused = build(root)
+    problem = next(p for p in refused.all_problems() if p.path.endswith("2026-03-11-video.md"))
+    assert problem.severity == ERROR and problem.line == 7, problem.format()
+    settings = root / "pelicanconf.py"
+    settings.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+                        + f'\nTHEME = "{ROOT}/themes/cong-thong-tin"\nPLUGIN_PATHS = ["{ROOT}/plugins"]\n'
+                        'PORTAL_ALLOWED_EMBEDS = ["https://www.youtube.com/embed/*", "https://video.mau.gov.vn/nhung/*"]\n',
+                        encoding="utf-8")
+    result = build_province(root, settings, root / "output", jobs=1, search=False)
+    assert result.ok, [p.format() for p in result.all_problems()]
+    page = (root / "output" / "so-mau" / "tin-tuc" / "video-hoi-nghi-truc-tuyen.html").read_text("utf-8")
+    assert '<iframe src="https://video.mau.gov.vn/nhung/42" title="Hội nghị trực tuyến"></iframe>' in page

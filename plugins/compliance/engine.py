@@ -18,7 +18,7 @@ from portal.dates import parse_date
 
 from . import history, rules
 from .calendar import WorkingCalendar
-from .checks import CHECKS
+from .checks import CHECKS, accessibility
 from .checks.context import Settings, SiteContext
 from .model import STATES, Finding, ordered
 
@@ -113,7 +113,8 @@ def _inputs_key(root: Path, as_of: dt.date, site_ids, settings: Settings, checke
         digest.update(f"{sid}\0{c.metadata}\0".encode())
         digest.update(json.dumps([asdict(p) for p in c.problems], sort_keys=True, default=str).encode())
     digest.update(json.dumps(sorted((k, repr(v)) for k, v in evidence.items())).encode())
-    extra = sorted(root.glob(f"content/*/{rules.LOCAL_DIR}/**/*")) + sorted((root / ".cache" / "kiem-tra").rglob("*.json"))
+    runs = root / Path(accessibility.STATE_FILE).parents[1]  # the quality gates' saved runs (.cache/kiem-tra)
+    extra = sorted(root.glob(f"content/*/{rules.LOCAL_DIR}/**/*")) + sorted(runs.rglob("*.json"))
     for path in extra:
         if path.is_file():
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())

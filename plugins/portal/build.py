@@ -114,7 +114,8 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
                             for sid, c in checks.items())}
     published = read_pickle(cache_dir / "published.pickle", {}) or {}
     tasks, results = [], []
-    for site_dir in sorted(selected, key=_weight, reverse=True):
+    # Biggest first, so the pool stays busy (a selected site was checked in full: all its documents).
+    for site_dir in sorted(selected, key=lambda d: (len(checks[d.name].documents), d.name), reverse=True):
         sid = site_dir.name
         is_province = bool(checks[sid].site and checks[sid].site.config.get("cap") == "tinh")
         state = _state_fingerprint(root, overrides or {}, sid, is_province)
@@ -149,10 +150,6 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
 def _is_province(site_dir: Path, root: Path) -> bool:
     site, _ = sites.load(site_dir, root)
     return bool(site and site.config.get("cap") == "tinh")
-
-
-def _weight(site_dir: Path) -> int:
-    return sum(1 for _ in site_dir.rglob("*.md"))
 
 
 def _workers(jobs: int, count: int) -> int:

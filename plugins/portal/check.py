@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content_types, document, sites
+from . import content_types, document, sanitize, sites
 from .cache import DocumentCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -48,9 +48,13 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
     run is not parsed or validated again; with ``light`` too, a site whose files are all unchanged comes
     back in its light form (see :meth:`SiteCheck.light`) from one small cache file.
     """
+    document.forget_real_paths()
     site, problems = sites.load(site_dir, root)
     result = SiteCheck(site_dir=site_dir, site=site, problems=problems)
     assets = _asset_listing(site_dir)
+    # The iframe sources the project allows shape validation: part of each file's cache key.
+    embeds = sanitize.configured_embeds(root)
+    embeds_key = "" if embeds == sanitize.ALLOWED_EMBEDS else ":" + sha1("\n".join(embeds).encode())[:12]
     digest = hashlib.sha1(assets.encode())
     if (site_dir / sites.SITE_FILE).is_file():
         digest.update((site_dir / sites.SITE_FILE).read_bytes())
@@ -84,7 +88,7 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
             size = os.stat(path).st_size
             if size <= max_bytes:
                 with open(path, "rb") as handle:
-                    key = sha1(handle.read()) + assets
+                    key = sha1(handle.read()) + assets + embeds_key
             else:
                 key = f"size:{size}"
             digest.update(f"{rel_path}\0{key}\0".encode())
@@ -105,7 +109,7 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
         path, type_id, rel_path, key = entry
         cached = cache.get(rel_path, key)
         if cached is None:
-            doc, doc_problems = document.load(Path(path), site_dir, type_id, root, max_bytes)
+            doc, doc_problems = document.load(Path(path), site_dir, type_id, root, max_bytes, allowed_embeds=embeds)
             cache.put(rel_path, key, doc, doc_problems)
         else:
             doc, doc_problems = cached

@@ -9,6 +9,7 @@ type-specific rules → raw HTML and nesting of the body (:mod:`portal.sanitize`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import posixpath
 import re
@@ -212,7 +213,6 @@ _WORD = re.compile(r"\w")
 def _check_files(type_id: str, fields: dict, site_dir: Path, rel: str, parsed: Parsed) -> list[Problem]:
     """Every ``tep`` field must name a file inside the site folder (no ``..``, no symlink out)."""
     problems = []
-    root = site_dir.resolve()
     for path, value in _walk(fields):
         if not isinstance(value, str) or schema.subschema(type_id, path).get("format") != "tep":
             continue
@@ -226,7 +226,7 @@ def _check_files(type_id: str, fields: dict, site_dir: Path, rel: str, parsed: P
             problems.append(Problem(rel, line, "Không tìm thấy tệp được tham chiếu.",
                                     expected=f"tệp có trong thư mục {Path(rel).parent.parent.as_posix()}/", code="thieu-tep",
                                     **common))
-        elif not target.resolve().is_relative_to(root):
+        elif not _inside(target, site_dir):
             problems.append(Problem(rel, line, "Tệp là liên kết (symlink) trỏ ra ngoài thư mục của cổng.",
                                     expected="tệp thật nằm trong thư mục của cổng", code="tep-ngoai", **common))
     return problems
@@ -337,7 +337,32 @@ def _rel(path: Path, root: Path | None) -> str:
 
 
 def _inside(path: Path, site_dir: Path) -> bool:
-    return Path(path).resolve().is_relative_to(Path(site_dir).resolve())
+    """``path`` (symlinks followed) lies inside ``site_dir``."""
+    real, folder = real_path(path), real_path(site_dir)
+    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def real_path(path) -> str:
+    """``os.path.realpath``, resolving each folder once: a path that is not itself a symlink is its
+    folder's real path joined with its name (a check of 1,000 files in one folder resolves it once)."""
+    path = os.fspath(path)
+    if ".." in path.split(os.sep):
+        return os.path.realpath(path)  # ".." after a symlink is resolved from where the link points
+    path = os.path.abspath(path)
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    return os.path.join(_real_folder(folder), name) if name else _real_folder(folder)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def forget_real_paths() -> None:
+    """Forget resolved folders (a long-running ``invoke serve`` sees folders replaced by symlinks)."""
+    _real_folder.cache_clear()
 
 
 def _link_target(path: Path) -> str:

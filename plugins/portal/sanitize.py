@@ -13,10 +13,14 @@ Bodies too deeply nested to render safely are refused first (:mod:`portal.nestin
 
 ``PORTAL_ALLOWED_EMBEDS`` (Pelican setting, default :data:`ALLOWED_EMBEDS`) lists the iframe
 sources allowed, as URL patterns where ``*`` matches any text and everything else is literal.
+Validation reads it from the project's ``pelicanconf.py`` (:func:`configured_embeds`), so a source
+the province allows is not refused by the check and then kept by the reader.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -32,6 +36,25 @@ ALLOWED_EMBEDS = (
     "https://www.youtube.com/embed/*",
     "https://maps.google.com/maps?*output=embed*",
 )
+
+
+def configured_embeds(root=None) -> tuple[str, ...]:
+    """``PORTAL_ALLOWED_EMBEDS`` of the project at ``root`` (its ``pelicanconf.py``), else the default."""
+    path = os.path.join(os.fspath(root), "pelicanconf.py") if root is not None else ""
+    try:
+        stamp = os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        stamp = None
+    return _configured_embeds(path, stamp) if stamp is not None else ALLOWED_EMBEDS
+
+
+@functools.lru_cache(maxsize=8)
+def _configured_embeds(path: str, stamp: int) -> tuple[str, ...]:
+    from pelican.settings import get_settings_from_file
+
+    return tuple(get_settings_from_file(path).get("PORTAL_ALLOWED_EMBEDS", ALLOWED_EMBEDS))
+
+
 # What Python-Markdown renders (tables, lists, footnotes, abbr, code...) plus a few inline tags.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
@@ -360,8 +383,15 @@ class _Anchors(HTMLParser):
             self.positions.append(self.getpos())
 
 
+# An href that may point at another host: its value holds "//" or a character reference (conservative:
+# anything else cannot start with http://, https:// or //).
+_MAYBE_EXTERNAL = re.compile(r"""href\s*=\s*["']?[^"'>]*?(?://|&)""", re.IGNORECASE)
+
+
 def external_rel(html: str, own_hosts: tuple[str, ...] = ()) -> str:
     """Insert ``rel="noopener noreferrer"`` into every ``<a>`` that points at another host."""
+    if not _MAYBE_EXTERNAL.search(html):
+        return html  # most bodies link nowhere else: no need to parse them
     parser = _Anchors(own_hosts)
     parser.feed(html)
     parser.close()
