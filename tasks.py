@@ -266,8 +266,9 @@ def test(c, args=""):
     "quick": "chạy nhanh với 4 cổng × 250 tin bài",
     "jobs": "số tiến trình song song (mặc định: số lõi CPU)",
     "output": "tệp JSON ghi kết quả (mặc định .cache/bench/<cổng>x<tin>.json)",
+    "repeat": "số lượt đo (mặc định 1); mỗi số liệu là trung vị của các lượt",
 })
-def bench(c, sites=20, items=1000, quick=False, jobs=0, output=""):
+def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=1):
     """Benchmark a synthetic province against plain Pelican and Hugo; print figures and ratios, write JSON."""
     import os as _os
 
@@ -276,7 +277,8 @@ def bench(c, sites=20, items=1000, quick=False, jobs=0, output=""):
     if quick:
         sites, items = 4, 250
     jobs = int(jobs) or _os.cpu_count() or 1
-    data = suite.run_suite(ROOT, ROOT / ".cache" / "bench" / f"{sites}x{items}", int(sites), int(items), jobs)
+    data = suite.run_suite(ROOT, ROOT / ".cache" / "bench" / f"{sites}x{items}", int(sites), int(items), jobs,
+                           repeat=int(repeat))
     path = Path(output) if output else ROOT / ".cache" / "bench" / f"{sites}x{items}.json"
     suite.save(data, path)
     print(suite.table(data))

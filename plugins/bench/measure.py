@@ -15,7 +15,7 @@ import resource
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -27,10 +27,22 @@ class Measurement:
     ok: bool
     detail: str = ""
     peak_pss_mb: float = 0.0
+    runs: list[float] = field(default_factory=list)  # every round's seconds, when repeated
 
     def as_dict(self) -> dict:
         return {"ten": self.name, "giay": round(self.seconds, 3), "bo_nho_dinh_mb": round(self.peak_mb, 1),
-                "bo_nho_dinh_pss_mb": round(self.peak_pss_mb, 1), "thanh_cong": self.ok, "chi_tiet": self.detail}
+                "bo_nho_dinh_pss_mb": round(self.peak_pss_mb, 1), "thanh_cong": self.ok, "chi_tiet": self.detail,
+                "cac_lan_giay": [round(s, 3) for s in (self.runs or [self.seconds])]}
+
+
+def median(rounds: list[Measurement]) -> Measurement:
+    """One scenario over several rounds: the median time, the largest peak memory, failed if any failed."""
+    seconds = sorted(m.seconds for m in rounds)
+    middle = len(seconds) // 2
+    value = seconds[middle] if len(seconds) % 2 else (seconds[middle - 1] + seconds[middle]) / 2
+    return Measurement(rounds[0].name, value, max(m.peak_mb for m in rounds), all(m.ok for m in rounds),
+                       " | ".join(m.detail for m in rounds if m.detail), max(m.peak_pss_mb for m in rounds),
+                       [m.seconds for m in rounds])
 
 
 def _children() -> dict[int, list[int]]:
