@@ -25,13 +25,16 @@ AS_OF = "2026-11-23"
 
 
 def project(root: Path, repo: Path) -> None:
-    """A throw-away project around ``root/content``: this repository's code, settings and theme."""
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+    """A throw-away project around ``root/content``: a copy of this repository's code, settings and
+    theme, so editing the repository while the benchmark runs changes nothing it measures."""
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py", "requirements.txt"):
         shutil.copy(repo / name, root / name)
     for name in ("plugins", "themes"):
-        link = root / name
-        if not link.exists():
-            link.symlink_to(repo / name)
+        target = root / name
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(repo / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
 def hugo_binary() -> str:

@@ -52,7 +52,10 @@ def configured_embeds(root=None) -> tuple[str, ...]:
 def _configured_embeds(path: str, stamp: int) -> tuple[str, ...]:
     from pelican.settings import get_settings_from_file
 
-    return tuple(get_settings_from_file(path).get("PORTAL_ALLOWED_EMBEDS", ALLOWED_EMBEDS))
+    try:
+        return tuple(get_settings_from_file(path).get("PORTAL_ALLOWED_EMBEDS", ALLOWED_EMBEDS))
+    except Exception:  # noqa: BLE001 - a broken settings file is reported by the build that loads it
+        return ALLOWED_EMBEDS
 
 
 # What Python-Markdown renders (tables, lists, footnotes, abbr, code...) plus a few inline tags.
