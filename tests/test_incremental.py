@@ -164,6 +164,20 @@ def test_template_analysis_follows_references_and_presence_tests():
     assert reads.of(env.get_template("dynamic.html")) is None  # computed include: never reused
 
 
+def test_template_analysis_is_stored_once_and_read_back(tmp_path):
+    env = Environment(loader=DictLoader({"a.html": "{{ SITENAME }}{% include 'b.html' %}", "b.html": "{{ TONG_HOP }}"}))
+    store = tmp_path / "template-reads.pickle"
+    reads = incremental.TemplateReads(store)
+    names, _ = reads.of(env.get_template("a.html"))
+    assert not store.exists()  # nothing is written per template...
+    reads.save()               # ...but once, after the render
+    again = incremental.TemplateReads(store)
+    assert len(again._own) == 2 and again.of(env.get_template("a.html"))[0] == names
+    mtime = store.stat().st_mtime_ns
+    again.save()               # nothing new analysed: not written again
+    assert store.stat().st_mtime_ns == mtime
+
+
 def test_search_index_is_reused_only_while_indexed_pages_are_unchanged(tmp_path):
     from portal import render
 

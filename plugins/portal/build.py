@@ -270,6 +270,7 @@ def render_site(task: SiteTask) -> SiteResult:
         warnings = render.run_pelican(task.settings_file, checked, tmp, task.overrides)
         result.problems += warnings
         writer, incremental.IncrementalWriter.last = incremental.IncrementalWriter.last, None
+        incremental.save_template_reads()
         if any(p.severity == ERROR for p in warnings):
             render.clear(tmp)
             return result

@@ -86,13 +86,20 @@ class TemplateReads:
     """What each template reads from its context, with every template it extends, includes or imports.
 
     Parsing a template costs tens of milliseconds: each template's own reads are kept by the hash of
-    its source, in memory and in ``store`` (a pickle beside the compiled-template cache).
+    its source, in memory and in ``store`` (a pickle beside the compiled-template cache), written once
+    after a render by :meth:`save` when something new was analysed.
     """
 
     def __init__(self, store: Path | None = None):
         self.store = store
         self._own: dict[str, tuple | None] = (read_pickle(store, {}) or {}) if store else {}
         self._merged: dict[tuple[int, str], tuple[frozenset, frozenset] | None] = {}
+        self._dirty = False
+
+    def save(self) -> None:
+        if self._dirty and self.store is not None:
+            write_pickle(self.store, self._own)
+        self._dirty = False
 
     def of(self, template) -> tuple[frozenset, frozenset] | None:
         """(names read, names only tested with ``is defined``), or None when it cannot be known."""
@@ -139,8 +146,7 @@ class TemplateReads:
                 self._own[digest] = (names, frozenset(names - _presence_only(ast)), refs)
             except Exception:  # noqa: BLE001
                 self._own[digest] = None
-            if self.store is not None:
-                write_pickle(self.store, self._own)
+            self._dirty = True
         return self._own[digest]
 
 
@@ -158,6 +164,12 @@ def _presence_only(ast) -> set[str]:
 
 
 _READS: dict[str, TemplateReads] = {}
+
+
+def save_template_reads() -> None:
+    """Write what the templates analysed in this process read (once per render, not once per template)."""
+    for reads in _READS.values():
+        reads.save()
 
 
 def template_reads(root: str | None) -> TemplateReads:
