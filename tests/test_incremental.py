@@ -247,3 +247,31 @@ def test_a_malformed_accessibility_run_does_not_break_the_site(project):
     result = build(project)
     assert result.ok and not any(s.crash for s in result.sites)
     assert (project / "output" / "so-mau" / "kha-nang-tiep-can.html").is_file()
+
+
+def test_hash_cache_rereads_a_file_whenever_it_was_written_even_with_size_and_mtime_kept(tmp_path):
+    import pickle
+    import time
+
+    from portal.cache import HashCache
+
+    source, store = tmp_path / "a.md", tmp_path / "hashes.pickle"
+    source.write_bytes(b"tieu_de: A\n")
+    old = source.stat()
+    first = HashCache(store)
+    digest = first.sha1_of(str(source), old)
+    first.save()
+    # Just written: too close to when the hash was stored to trust the signature ("racily clean").
+    racy = HashCache(store)
+    assert racy.sha1_of(str(source), source.stat()) == digest and racy.seen[str(source)] is not racy.entries[str(source)]
+    # Stored long after the file was written: the hash is reused without reading the file.
+    data = pickle.loads(store.read_bytes())
+    store.write_bytes(pickle.dumps({**data, "written": time.time_ns() + 10**10}))
+    trusted = HashCache(store)
+    assert trusted.sha1_of(str(source), source.stat()) == digest and trusted.seen[str(source)] is trusted.entries[str(source)]
+    # Same size, mtime put back: the write still changed the ctime, so the file is read and hashed again.
+    source.write_bytes(b"tieu_de: B\n")
+    os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns))
+    again = HashCache(store)
+    assert source.stat().st_size == old.st_size and source.stat().st_mtime_ns == old.st_mtime_ns
+    assert again.sha1_of(str(source), source.stat()) != digest

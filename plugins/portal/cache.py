@@ -2,6 +2,10 @@
 
 - ``DocumentCache``: per site, the parsed and validated result of each Markdown file keyed by the SHA-1
   of its bytes, so an unchanged file is neither re-parsed nor re-validated.
+- ``HashCache``: per site, the SHA-1 of each content file together with the file's stat signature
+  (size, mtime, ctime, inode, device), so an untouched file is not read again to be hashed: git's index
+  does the same. Change is still decided by the content hash: any write to a file changes its ctime,
+  so it is read and hashed again; a fresh checkout changes every signature, so everything is hashed.
 - ``code_version()``: one hash of everything that shapes output besides content (plugins, schemas,
   theme, settings files, pinned requirements); any change invalidates every cache.
 Caches live under ``.cache/`` beside ``content/``; deleting that folder only costs time.
@@ -14,6 +18,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -79,3 +84,41 @@ class DocumentCache:
         """Keep only the files seen in this run (deleted files drop out)."""
         if self.path and self.used != self.entries:
             write_pickle(self.path, {"version": code_version(), "entries": self.used})
+
+
+class HashCache:
+    """SHA-1 of files by path, reused while the file's stat signature is unchanged (see the module doc).
+
+    A file whose mtime or ctime is not clearly older than the moment its hash was stored may have been
+    written again within the same clock tick ("racily clean", in git's words): it is hashed again.
+    """
+
+    RACY_NS = 2_000_000_000  # 2 s: far above any file system's timestamp granularity
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        stored = (read_pickle(path, {}) or {}) if path else {}
+        self.entries: dict[str, tuple] = stored.get("entries", {}) if isinstance(stored, dict) else {}
+        self.trusted_before = (stored.get("written", 0) if isinstance(stored, dict) else 0) - self.RACY_NS
+        self.seen: dict[str, tuple] = {}
+
+    def sha1_of(self, path: str, st: os.stat_result) -> str:
+        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        entry = self.entries.get(path)
+        if (entry is not None and entry[0] == signature
+                and max(st.st_mtime_ns, st.st_ctime_ns) < self.trusted_before):
+            self.seen[path] = entry
+            return entry[1]
+        with open(path, "rb") as handle:
+            digest = sha1(handle.read())
+        self.seen[path] = (signature, digest)
+        return digest
+
+    def save(self, complete: bool = True) -> None:
+        """Store the hashes of this run; ``complete`` (every file of the site was seen) drops the rest."""
+        if not self.path:
+            return
+        entries = self.seen if complete else {**self.entries, **self.seen}
+        if entries != self.entries or any(self.entries[p] is not e for p, e in self.seen.items()
+                                          if p in self.entries):
+            write_pickle(self.path, {"entries": entries, "written": time.time_ns()})

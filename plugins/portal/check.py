@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import content_types, document, sanitize, sites
-from .cache import DocumentCache, code_version, read_pickle, sha1, write_pickle
+from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
 ASSET_DIRS = {"tep", "anh", "quy-che"}  # quy-che: the province's own compliance rule sets
@@ -59,6 +59,7 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
     if (site_dir / sites.SITE_FILE).is_file():
         digest.update((site_dir / sites.SITE_FILE).read_bytes())
     # 1. Every file with its content key (the site's fingerprint), or the problem that leaves it out.
+    hashes = HashCache(cache_dir / f"{site_dir.name}.hashes.pickle" if cache_dir else None)
     planned: list[tuple[Path, str, str, str] | Problem] = []
     for child in sorted(site_dir.iterdir()):
         rel = relpath(child, root)
@@ -85,15 +86,15 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
                                        expected="tệp .md; tệp đính kèm đặt trong thư mục tep/",
                                        found=f"«{name}»", severity=WARNING, code="khong-phai-md"))
                 continue
-            size = os.stat(path).st_size
-            if size <= max_bytes:
-                with open(path, "rb") as handle:
-                    key = sha1(handle.read()) + assets + embeds_key
+            stat = os.stat(path)
+            if stat.st_size <= max_bytes:
+                key = hashes.sha1_of(path, stat) + assets + embeds_key
             else:
-                key = f"size:{size}"
+                key = f"size:{stat.st_size}"
             digest.update(f"{rel_path}\0{key}\0".encode())
             planned.append((path, ctype.id, rel_path, key))
     fingerprint = digest.hexdigest()
+    hashes.save(complete=sections is None)
     light_cache = cache_dir / f"{site_dir.name}.light.pickle" if cache_dir and sections is None else None
     if light and light_cache is not None:
         stored = read_pickle(light_cache, {}) or {}
