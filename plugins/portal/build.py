@@ -101,8 +101,13 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
     if checked is not None and set(checked) == set(known):
         checks = dict(checked)
     else:
-        checks = {c.site_dir.name: c for c in _parallel(
-            _check_worker, [(d, root, cache_dir, province_wide or d.name in names) for d in all_dirs], jobs)}
+        # A site none of whose files changed comes from its light cache, read here: cheaper than sending
+        # it back from a worker. The others are checked in parallel.
+        wanted = [(d, root, cache_dir, province_wide or d.name in names) for d in all_dirs]
+        checks = {d.name: c for d, c in ((d, _cached_check(d, root, cache_dir, full)) for d, _, _, full in wanted) if c}
+        checks.update({c.site_dir.name: c for c in _parallel(
+            _check_worker, [w for w in wanted if w[0].name not in checks], jobs)})
+        checks = {d.name: checks[d.name] for d in all_dirs}  # in discovery order, as templates list them
     # 3. Evidence and date shared by every site's compliance report, then what each site depends on.
     evidence = history.read(root)
     as_of = history.head_date(root) or dt.date.today()
@@ -167,6 +172,12 @@ def _parallel(function, items: list, jobs: int) -> list:
         return [function(item) for item in items]
     with _pool(workers) as pool:
         return list(pool.map(function, items))
+
+
+def _cached_check(site_dir: Path, root: Path, cache_dir: Path, full: bool) -> check.SiteCheck | None:
+    if not full:
+        return None  # only a site's văn bản are read: there is no light cache of that
+    return check.check_site(site_dir, root, cache_dir=cache_dir, light=True, cached_only=True)
 
 
 def _check_worker(args) -> check.SiteCheck:

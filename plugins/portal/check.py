@@ -41,12 +41,13 @@ class SiteCheck:
 
 def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = document.MAX_FILE_BYTES,
                sections: tuple[str, ...] | None = None, cache_dir: Path | None = None,
-               light: bool = False) -> SiteCheck:
+               light: bool = False, cached_only: bool = False) -> SiteCheck | None:
     """Load ``site.yaml`` and every content file of ``site_dir`` (or only ``sections``); never raises.
 
     With ``cache_dir``, a file whose bytes (and the site's attachment list) are unchanged since the last
     run is not parsed or validated again; with ``light`` too, a site whose files are all unchanged comes
-    back in its light form (see :meth:`SiteCheck.light`) from one small cache file.
+    back in its light form (see :meth:`SiteCheck.light`) from one small cache file. ``cached_only``
+    returns that light form or None, without checking anything (the caller checks the site elsewhere).
     """
     document.forget_real_paths()
     site, problems = sites.load(site_dir, root)
@@ -101,6 +102,8 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
         if (stored.get("version"), stored.get("fingerprint"), stored.get("max_bytes"), stored.get("where")) == \
                 (code_version(), fingerprint, max_bytes, str(site_dir.resolve())):
             return stored["check"]
+    if cached_only:
+        return None
     # 2. Each file parsed and validated, or taken from the content-hash cache.
     cache = DocumentCache(cache_dir, site_dir.name) if sections is None else DocumentCache(None, site_dir.name)
     for entry in planned:

@@ -46,7 +46,7 @@ STATUS = {"cong-bo": "published", "nhap": "draft", "an": "hidden"}
 class Document:
     """A validated content file, ready for the Pelican reader and for exports."""
 
-    path: Path
+    source: str  # the file's path, kept as a string: the caches unpickle 20,000 of these per command
     rel: str
     type: content_types.ContentType
     fields: dict
@@ -59,6 +59,15 @@ class Document:
     html: str = ""      # the body converted with markup.DEFAULT, checked by sanitize
     html_key: str = ""  # hash of the body ``html`` was made from
     summary_key: str = ""  # digest of what a list page can show of the body (see :func:`summary_key`)
+
+    @functools.cached_property
+    def path(self) -> Path:
+        return Path(self.source)
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("path", None)  # made again from ``source`` when first asked for
+        return state
 
     def checked_html(self) -> str:
         """``html`` if it still belongs to ``body`` (else '')."""
@@ -128,7 +137,7 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
     problems += schema.validate(type_id, parsed.data, rel, parsed.line_of)
     fields = _convert(type_id, parsed.data, ())
     problems += _check_files(type_id, fields, site_dir, rel, parsed)
-    doc = Document(path=path, rel=rel, type=ctype, fields=fields, body=parsed.body,
+    doc = Document(source=os.fspath(path), rel=rel, type=ctype, fields=fields, body=parsed.body,
                    body_line=parsed.body_line, lines=parsed.lines)
     problems += _rules(doc)
     problems += _body_links(doc, site_dir)
