@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content_types, document, sanitize, sites
+from . import content_types, document, paths, sanitize, sites
 from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -49,12 +49,12 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
     back in its light form (see :meth:`SiteCheck.light`) from one small cache file. ``cached_only``
     returns that light form or None, without checking anything (the caller checks the site elsewhere).
     """
-    document.forget_real_paths()
+    paths.forget_real_paths()
     site, problems = sites.load(site_dir, root)
     result = SiteCheck(site_dir=site_dir, site=site, problems=problems)
     assets = _asset_listing(site_dir)
     # The iframe sources the project allows shape validation: part of each file's cache key.
-    embeds = sanitize.configured_embeds(root)
+    embeds = sites.configured_embeds(root)
     embeds_key = "" if embeds == sanitize.ALLOWED_EMBEDS else ":" + sha1("\n".join(embeds).encode())[:12]
     digest = hashlib.sha1(assets.encode())
     if (site_dir / sites.SITE_FILE).is_file():

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import content_types, markup, nesting, sanitize, schema
+from . import content_types, markup, nesting, paths, sanitize, schema
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source
 from .frontmatter import FrontMatterError, Parsed, parse
@@ -121,9 +121,9 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
     """
     rel = _rel(path, root)
     ctype = content_types.get(type_id)
-    if not _inside(path, site_dir):
+    if not paths.inside(path, site_dir):
         return None, [Problem(rel, 0, "Tệp là liên kết (symlink) trỏ ra ngoài thư mục của cổng nên không được đọc.",
-                              expected="tệp thật nằm trong thư mục của cổng", found=_link_target(path),
+                              expected="tệp thật nằm trong thư mục của cổng", found=paths.link_target(path),
                               code="tep-ngoai")]
     text, problems = read_text(path, rel, max_bytes)
     if text is None:
@@ -235,7 +235,7 @@ def _check_files(type_id: str, fields: dict, site_dir: Path, rel: str, parsed: P
             problems.append(Problem(rel, line, "Không tìm thấy tệp được tham chiếu.",
                                     expected=f"tệp có trong thư mục {Path(rel).parent.parent.as_posix()}/", code="thieu-tep",
                                     **common))
-        elif not _inside(target, site_dir):
+        elif not paths.inside(target, site_dir):
             problems.append(Problem(rel, line, "Tệp là liên kết (symlink) trỏ ra ngoài thư mục của cổng.",
                                     expected="tệp thật nằm trong thư mục của cổng", code="tep-ngoai", **common))
     return problems
@@ -332,7 +332,7 @@ def _body_target(written: str, type_id: str, site_dir: Path) -> tuple[str, str, 
     if not file.is_file():
         return ("Liên kết tới tệp không tồn tại trong cổng.",
                 f"tệp có trong thư mục {site_dir.name}/{norm.split('/')[0]}/", "thieu-tep")
-    if not _inside(file, site_dir):
+    if not paths.inside(file, site_dir):
         return ("Tệp là liên kết (symlink) trỏ ra ngoài thư mục của cổng.", "tệp thật nằm trong thư mục của cổng",
                 "tep-ngoai")
     return None
@@ -343,42 +343,6 @@ def _rel(path: Path, root: Path | None) -> str:
     path = Path(path)
     folder = relpath(path.parent, root)
     return path.name if folder == "." else f"{folder}/{path.name}"
-
-
-def _inside(path: Path, site_dir: Path) -> bool:
-    """``path`` (symlinks followed) lies inside ``site_dir``."""
-    real, folder = real_path(path), real_path(site_dir)
-    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def real_path(path) -> str:
-    """``os.path.realpath``, resolving each folder once: a path that is not itself a symlink is its
-    folder's real path joined with its name (a check of 1,000 files in one folder resolves it once)."""
-    path = os.fspath(path)
-    if ".." in path.split(os.sep):
-        return os.path.realpath(path)  # ".." after a symlink is resolved from where the link points
-    path = os.path.abspath(path)
-    if os.path.islink(path):
-        return os.path.realpath(path)
-    folder, name = os.path.split(path)
-    return os.path.join(_real_folder(folder), name) if name else _real_folder(folder)
-
-
-@functools.lru_cache(maxsize=4096)
-def _real_folder(folder: str) -> str:
-    return os.path.realpath(folder)
-
-
-def forget_real_paths() -> None:
-    """Forget resolved folders (a long-running ``invoke serve`` sees folders replaced by symlinks)."""
-    _real_folder.cache_clear()
-
-
-def _link_target(path: Path) -> str:
-    try:
-        return f"liên kết tới «{os.readlink(path)}»"
-    except OSError:
-        return f"«{Path(path).resolve()}»"
 
 
 def asset_problems(site_dir: Path, root: Path | None = None) -> list[Problem]:
@@ -396,13 +360,13 @@ def asset_problems(site_dir: Path, root: Path | None = None) -> list[Problem]:
                 continue
             if not entry.exists():
                 message = "Liên kết (symlink) hỏng: nơi nó trỏ tới không tồn tại."
-            elif not _inside(entry, site_dir):
+            elif not paths.inside(entry, site_dir):
                 message = ("Tệp hoặc thư mục là liên kết (symlink) trỏ ra ngoài thư mục của cổng; nội dung ngoài"
                            " thư mục của cổng không được đăng lên trang.")
             else:
                 continue
             problems.append(Problem(_rel(entry, root), 0, message, expected="tệp thật nằm trong thư mục của cổng",
-                                    found=_link_target(entry), code="tep-ngoai"))
+                                    found=paths.link_target(entry), code="tep-ngoai"))
     return problems
 
 

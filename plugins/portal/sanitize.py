@@ -13,14 +13,12 @@ Bodies too deeply nested to render safely are refused first (:mod:`portal.nestin
 
 ``PORTAL_ALLOWED_EMBEDS`` (Pelican setting, default :data:`ALLOWED_EMBEDS`) lists the iframe
 sources allowed, as URL patterns where ``*`` matches any text and everything else is literal.
-Validation reads it from the project's ``pelicanconf.py`` (:func:`configured_embeds`), so a source
+Validation reads it from the project's ``pelicanconf.py`` (:func:`portal.sites.configured_embeds`), so a source
 the province allows is not refused by the check and then kept by the reader.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -36,26 +34,6 @@ ALLOWED_EMBEDS = (
     "https://www.youtube.com/embed/*",
     "https://maps.google.com/maps?*output=embed*",
 )
-
-
-def configured_embeds(root=None) -> tuple[str, ...]:
-    """``PORTAL_ALLOWED_EMBEDS`` of the project at ``root`` (its ``pelicanconf.py``), else the default."""
-    path = os.path.join(os.fspath(root), "pelicanconf.py") if root is not None else ""
-    try:
-        stamp = os.stat(path).st_mtime_ns if path else None
-    except OSError:
-        stamp = None
-    return _configured_embeds(path, stamp) if stamp is not None else ALLOWED_EMBEDS
-
-
-@functools.lru_cache(maxsize=8)
-def _configured_embeds(path: str, stamp: int) -> tuple[str, ...]:
-    from pelican.settings import get_settings_from_file
-
-    try:
-        return tuple(get_settings_from_file(path).get("PORTAL_ALLOWED_EMBEDS", ALLOWED_EMBEDS))
-    except Exception:  # noqa: BLE001 - a broken settings file is reported by the build that loads it
-        return ALLOWED_EMBEDS
 
 
 # What Python-Markdown renders (tables, lists, footnotes, abbr, code...) plus a few inline tags.

@@ -1,12 +1,15 @@
-"""Component portal sites: discovery under ``content/`` and their ``site.yaml``."""
+"""Component portal sites: discovery under ``content/``, their ``site.yaml``, and the one project
+setting validation needs from ``pelicanconf.py`` (the iframe sources allowed)."""
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
+from . import sanitize, schema
 from .dates import parse_date
 from .document import read_text
 from .frontmatter import FrontMatterError, parse_yaml
@@ -81,3 +84,23 @@ def load(site_dir: Path, root: Path | None = None) -> tuple[Site | None, list[Pr
     if any(p.severity != WARNING for p in problems):
         return None, problems
     return Site(id=site_dir.name, path=site_dir, config=config), problems
+
+
+def configured_embeds(root=None) -> tuple[str, ...]:
+    """``PORTAL_ALLOWED_EMBEDS`` of the project at ``root`` (its ``pelicanconf.py``), else the default."""
+    path = os.path.join(os.fspath(root), "pelicanconf.py") if root is not None else ""
+    try:
+        stamp = os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        stamp = None
+    return _configured_embeds(path, stamp) if stamp is not None else sanitize.ALLOWED_EMBEDS
+
+
+@functools.lru_cache(maxsize=8)
+def _configured_embeds(path: str, stamp: int) -> tuple[str, ...]:
+    from pelican.settings import get_settings_from_file
+
+    try:
+        return tuple(get_settings_from_file(path).get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS))
+    except Exception:  # noqa: BLE001 - a broken settings file is reported by the build that loads it
+        return sanitize.ALLOWED_EMBEDS
