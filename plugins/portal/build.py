@@ -104,10 +104,10 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
         # A site none of whose files changed comes from its light cache, read here: cheaper than sending
         # it back from a worker. The others are checked in parallel.
         wanted = [(d, root, cache_dir, province_wide or d.name in names) for d in all_dirs]
-        checks = {d.name: c for d, c in ((d, _cached_check(d, root, cache_dir, full)) for d, _, _, full in wanted) if c}
-        checks.update({c.site_dir.name: c for c in _parallel(
-            _check_worker, [w for w in wanted if w[0].name not in checks], jobs)})
-        checks = {d.name: checks[d.name] for d in all_dirs}  # in discovery order, as templates list them
+        cached = {d.name: _cached_check(d, root, cache_dir, full) for d, _, _, full in wanted}
+        fresh = {c.site_dir.name: c for c in _parallel(_check_worker, [w for w in wanted if not cached[w[0].name]],
+                                                       jobs)}
+        checks = {d.name: cached[d.name] or fresh[d.name] for d in all_dirs}  # discovery order, as templates list them
     # 3. Evidence and date shared by every site's compliance report, then what each site depends on.
     evidence = history.read(root)
     as_of = history.head_date(root) or dt.date.today()

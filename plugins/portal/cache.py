@@ -101,6 +101,7 @@ class HashCache:
         self.entries: dict[str, tuple] = stored.get("entries", {}) if isinstance(stored, dict) else {}
         self.trusted_before = (stored.get("written", 0) if isinstance(stored, dict) else 0) - self.RACY_NS
         self.seen: dict[str, tuple] = {}
+        self.hashed = False  # some file was read and hashed in this run
 
     def sha1_of(self, path: str, st: os.stat_result) -> str:
         signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
@@ -112,6 +113,7 @@ class HashCache:
         with open(path, "rb") as handle:
             digest = sha1(handle.read())
         self.seen[path] = (signature, digest)
+        self.hashed = True
         return digest
 
     def save(self, complete: bool = True) -> None:
@@ -119,6 +121,6 @@ class HashCache:
         if not self.path:
             return
         entries = self.seen if complete else {**self.entries, **self.seen}
-        if entries != self.entries or any(self.entries[p] is not e for p, e in self.seen.items()
-                                          if p in self.entries):
+        # A re-hashed file (even with the same result) moves "written" on, so it is trusted next time.
+        if self.hashed or entries.keys() != self.entries.keys():
             write_pickle(self.path, {"entries": entries, "written": time.time_ns()})

@@ -23,7 +23,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import document, markup, sanitize
+from . import document, markup, paths, sanitize
 from .dates import as_datetime
 
 # Under "pelican" (as namespace plugins are) so the build collects these records with Pelican's own.
@@ -56,7 +56,7 @@ class PortalMarkdownReader(BaseReader):
 
     def _document(self, path: Path) -> document.Document:
         by_path = self.settings.get("PORTAL_DOCUMENTS") or {}
-        doc = by_path.get(str(path.resolve()))
+        doc = by_path.get(paths.real_path(path))
         if doc is None:
             # Not pre-checked (e.g. Pelican run directly on one file): load it now, strictly.
             site_dir = path.parent.parent

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check
+from . import check, paths
 from .problems import ERROR, WARNING, Problem, relpath
 
 
@@ -35,7 +35,7 @@ def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, ex
         "OUTPUT_PATH": str(output.resolve()),
         "SITENAME": config["ten_cong"],
         "PORTAL": config,
-        "PORTAL_DOCUMENTS": {os.path.realpath(d.source): d for d in checked.documents},
+        "PORTAL_DOCUMENTS": {paths.real_path(d.source): d for d in checked.documents},
         # Feeds and sitemaps always carry absolute links; pages stay relative unless
         # RELATIVE_URLS is off (publishconf.py), so the demo also opens from disk.
         "SITEURL": config["dia_chi_web"].rstrip("/"),
