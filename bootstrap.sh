@@ -9,17 +9,23 @@ VENV=.venv
 PY=${PYTHON:-python3}
 
 python_env() {
-  # A virtual environment with the pinned packages; re-installed only when a requirements file changes.
-  local reqs=$1 stamp="$VENV/.installed-$1"
+  # A virtual environment holding exactly the locked packages, every file checked against its hash
+  # (requirements*.lock, written by `invoke lock`). When a lock changes the environment is made anew, so no
+  # package that the locks no longer name stays behind. The dev lock is a superset of the runtime lock.
+  local lock=$1 stamp="$VENV/.installed" sum have_sum="" have_lock=""
+  sum=$(cat requirements.lock requirements-dev.lock | sha256sum | cut -c1-16)
+  [ -f "$stamp" ] && read -r have_sum have_lock < "$stamp"
+  if [ "$have_sum" = "$sum" ] && { [ "$have_lock" = "$lock" ] || [ "$have_lock" = requirements-dev.lock ]; }; then
+    return
+  fi
+  if [ "$have_sum" != "$sum" ] && [ -d "$VENV" ]; then
+    rm -rf "$VENV"
+  fi
   if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
   fi
-  local sum
-  sum=$(cat requirements*.txt | sha256sum | cut -c1-16)
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$reqs"
-    echo "$sum" > "$stamp"
-  fi
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock"
+  echo "$sum $lock" > "$stamp"
 }
 
 system_packages() {
@@ -47,7 +53,7 @@ system_packages() {
 
 case "${1:-}" in
   demo)
-    python_env requirements.txt
+    python_env requirements.lock
     "$VENV/bin/invoke" build
     "$VENV/bin/invoke" aggregate
     echo
@@ -55,7 +61,7 @@ case "${1:-}" in
     echo "Xem đầy đủ (cả tìm kiếm): $VENV/bin/invoke serve, rồi mở http://localhost:8000/"
     ;;
   test)
-    python_env requirements-dev.txt
+    python_env requirements-dev.lock
     system_packages
     shift
     "$VENV/bin/python" -m pytest "$@"

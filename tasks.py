@@ -8,6 +8,7 @@
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
     invoke matrix --since <git-ref>               sites affected by a change (JSON, for CI)
     invoke bench [--quick]                        benchmark against plain Pelican and Hugo
+    invoke lock [--upgrade]                       resolve requirements*.txt into hashed requirements*.lock
     invoke clean                                  remove output/
 """
 
@@ -33,6 +34,7 @@ from portal.build import build_province  # noqa: E402
 from portal.problems import ERROR  # noqa: E402
 
 OUTPUT = ROOT / "output"
+PYTHON_FLOOR = "3.11.5"  # the oldest Python the pinned set installs on (soupsieve 4.1.4 needs 3.11.5)
 CONTENT = ROOT / "content"
 
 
@@ -244,6 +246,27 @@ def aggregate(c, as_of="", production=False):
     print(f"Xem: {OUTPUT / result.province / 'tong-hop' / 'index.html'}")
     if code:
         raise Exit(code=code)
+
+
+LOCKS = (("requirements-dev.txt", "requirements-dev.lock", ()),
+         ("requirements.txt", "requirements.lock", ("--constraint", "requirements-dev.lock")))
+
+
+@task(help={"upgrade": "cho phép nâng phiên bản các gói phụ thuộc gián tiếp (mặc định: giữ phiên bản đã khóa)"})
+def lock(c, upgrade=False):
+    """Resolve requirements*.txt into requirements*.lock: every package, its exact version and every hash.
+
+    bootstrap.sh installs only from the lock files (pip --require-hashes); tests/test_pins.py fails when an
+    installed package is missing from them. Run after editing requirements*.txt; commit both lock files.
+    """
+    uv = Path(sys.executable).with_name("uv")
+    if not uv.is_file():
+        raise Exit("Không tìm thấy uv trong môi trường ảo: chạy ./bootstrap.sh test trước.", code=2)
+    for source, target, extra in LOCKS:  # the runtime lock is the dev lock's subset: same versions
+        c.run(" ".join([str(uv), "pip", "compile", source, "--quiet", "--generate-hashes", "--universal",
+                        "--python-version", PYTHON_FLOOR, "--custom-compile-command", "'invoke lock'",
+                        *extra, *(["--upgrade"] if upgrade else []), "-o", target]), pty=False)
+    print("Đã cập nhật requirements-dev.lock và requirements.lock; hãy commit cả hai tệp.")
 
 
 @task

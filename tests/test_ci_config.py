@@ -80,7 +80,7 @@ def test_both_pipelines_plan_build_each_site_aggregate_check_and_publish():
     for text in (WORKFLOW.read_text(encoding="utf-8"), GITLAB.read_text(encoding="utf-8")):
         for command in ('invoke matrix --since "$', "invoke build --production", "invoke aggregate --production",
                         "invoke compliance --strict", "rsync --archive --checksum --delete",
-                        "pip install -r requirements.txt"):
+                        "pip install --require-hashes -r requirements.lock"):
             assert command in text, command
     jobs = workflow()["jobs"]
     assert jobs["build"]["needs"] == "plan" and jobs["build"]["strategy"]["fail-fast"] is False

@@ -40,7 +40,8 @@ def test_province_content_change_builds_only_the_province():
 
 @pytest.mark.parametrize("path", ["themes/cong-thong-tin/static/css/portal.css", "plugins/portal/build.py",
                                   "pelicanconf.py", "publishconf.py", "tasks.py", "requirements.txt",
-                                  "requirements-dev.txt", "package.json", "package-lock.json"])
+                                  "requirements-dev.txt", "requirements.lock", "package.json",
+                                  "package-lock.json"])
 def test_machinery_change_affects_every_site(path):
     result = plan([path, "content/stp/tin-tuc/a.md"], SITES)
     assert result.all and result.sites == ["hosen", "stp", "thanhvan"]

@@ -43,7 +43,7 @@ PROVINCE_LEVEL = "tinh"
 RULES_DIR = "quy-che"  # the province's own rule sets; same name as compliance.rules.LOCAL_DIR
 # Paths (folders end with "/") and file-name patterns whose change affects every site.
 SHARED = ("themes/", "plugins/", "pelicanconf.py", "publishconf.py", "tasks.py", "requirements*.txt",
-          "package*.json")
+          "requirements*.lock", "package*.json")
 MAX_PATHS = 20
 # GitHub Actions runs at most 256 jobs per matrix; GitLab instances cap jobs per pipeline.
 DEFAULT_MAX_JOBS = 200
