@@ -127,7 +127,9 @@ def serve(c, port=8000, site=None):
     from watchfiles import watch
 
     build_province(ROOT, _settings_file(False), OUTPUT, [site] if site else None)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUTPUT))
+    from portal.preview import PreviewHandler
+
+    handler = functools.partial(PreviewHandler, directory=str(OUTPUT))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Đang phục vụ {OUTPUT} tại http://localhost:{port}/ (Ctrl+C để dừng)")

@@ -21,8 +21,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import check, incremental, province_index, render, sites
+from . import check, incremental, province_index, render, sites, staging
+from .atomic import write_text
 from .cache import code_version, read_pickle, write_pickle
+from .lock import build_lock
 from .problems import ERROR, WARNING, Problem, relpath
 
 REPORT_NAME = "build-report.json"
@@ -78,7 +80,15 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
     """Build the selected sites (all when ``site_ids`` is empty) and the province index page.
 
     ``checked`` (site id → light SiteCheck of every site, as :func:`compliance.engine.read_province`
-    returns) may be passed by a caller that has just read them, such as ``invoke aggregate``."""
+    returns) may be passed by a caller that has just read them, such as ``invoke aggregate``.
+    One build at a time per project (:mod:`portal.lock`); it first removes what a killed build left."""
+    with build_lock(root):
+        staging.remove_stale(output_dir)
+        return _build_province(root, settings_file, output_dir, site_ids, jobs, search, overrides, force, checked)
+
+
+def _build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: list[str] | None, jobs: int,
+                    search: bool, overrides: dict | None, force: bool, checked: dict | None) -> ProvinceResult:
     from compliance import history
 
     # 1. Find the sites; an unknown --site is a problem, not a crash.
@@ -148,7 +158,7 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
     results = sorted(results + rendered, key=lambda r: r.site_id)
     result = ProvinceResult(results, problems)
     province_index.write(output_dir, root / "content")
-    write_report(result, output_dir / REPORT_NAME)
+    write_report(result, output_dir / REPORT_NAME, known)
     return result
 
 
@@ -265,7 +275,7 @@ def render_site(task: SiteTask) -> SiteResult:
     temporary folder beside its output (``result.staged``). Never raises; a failure leaves no folder."""
     started = time.perf_counter()
     site_id = task.site_dir.name
-    tmp = task.output_dir / f".tmp-{site_id}-{os.getpid()}"
+    tmp = staging.site_folder(task.output_dir, site_id)
     summary = task.overrides["PORTAL_PROVINCE"][site_id]
     result = _summary(summary, built=False)
     try:
@@ -362,14 +372,44 @@ def _render_all(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
         return [finishing[index].result() for index in range(len(tasks))]
 
 
-def write_report(province: ProvinceResult, path: Path) -> None:
-    """``build-report.json``: per site built or not, counts and every problem (no timings: reproducible)."""
+def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
+    """``build-report.json``: per site built or not, counts and every problem (no timings: reproducible).
+
+    A site this run did not build (``--site``, or ``invoke aggregate`` building only the provincial site)
+    keeps its entry and problems from the last report, marked ``"lan_nay": false``, while it still exists
+    (``sites_now``). ``thanh_cong`` is this run's result, ``ca_tinh_thanh_cong`` every site's last one."""
+    this_run = {s.site_id for s in province.sites}
+    previous = _read_report(path)
+    kept = [dict(entry, lan_nay=False) for entry in previous.get("cong", [])
+            if isinstance(entry, dict) and entry.get("ma") in set(sites_now) - this_run]
+    kept_ids = {entry["ma"] for entry in kept}
+    problems = [dict(asdict(p), cong=s.site_id) for s in province.sites for p in s.problems]
+    problems += [dict(asdict(p), cong="") for p in province.problems]
+    problems += [p for p in previous.get("van_de", []) if isinstance(p, dict) and p.get("cong") in kept_ids]
+    entries = [{"ma": s.site_id, "ten": s.name, "da_xay_dung": s.built, "so_muc": s.items,
+                "so_loi": sum(p.severity == ERROR for p in s.problems),
+                "so_canh_bao": sum(p.severity == WARNING for p in s.problems), "lan_nay": True}
+               for s in province.sites]
+    entries = sorted(entries + kept, key=lambda e: e["ma"])
     data = {
-        "phien_ban": "1.0",
+        "phien_ban": "1.1",
         "thanh_cong": province.ok,
-        "cong": [{"ma": s.site_id, "ten": s.name, "da_xay_dung": s.built, "so_muc": s.items,
-                  "so_loi": sum(p.severity == ERROR for p in s.problems),
-                  "so_canh_bao": sum(p.severity == WARNING for p in s.problems)} for s in province.sites],
-        "van_de": [asdict(p) for p in province.all_problems()],
+        "ca_tinh_thanh_cong": province.ok and all(e.get("da_xay_dung") and not e.get("so_loi") for e in kept),
+        "cong": entries,
+        "van_de": sorted(problems, key=_problem_order),
     }
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _read_report(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _problem_order(problem: dict) -> tuple:
+    """The order of :class:`Problem` (its compared fields), for problems read back from an older report."""
+    return tuple(str(problem.get(name, "")) if name != "line" else int(problem.get(name) or 0)
+                 for name in ("path", "line", "message", "field", "label", "expected", "found", "severity"))

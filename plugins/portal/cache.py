@@ -17,9 +17,10 @@ import functools
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from pathlib import Path
+
+from .atomic import write_bytes
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
@@ -54,11 +55,7 @@ def read_pickle(path: Path, default=None):
 
 def write_pickle(path: Path, data) -> None:
     """Atomic: a concurrent reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class DocumentCache:

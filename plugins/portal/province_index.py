@@ -7,6 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import sites
+from .atomic import write_text
 
 LEVELS = (("tinh", "Cổng thông tin điện tử cấp tỉnh"), ("so-nganh", "Trang thông tin điện tử các sở, ban, ngành"),
           ("xa", "Trang thông tin điện tử xã, phường, đặc khu"), ("huyen", "Trang lưu trữ cấp huyện (trước 01/07/2025)"))
@@ -30,4 +31,4 @@ def write(output_dir: Path, content_dir: Path) -> None:
     html = _ENV.get_template("province-index.html").render(
         groups=[g for g in groups if g["sites"]], province=province, css=css,
         sample=any(c.get("du_lieu_mau") for c in configs))
-    (output_dir / "index.html").write_text(html, encoding="utf-8")
+    write_text(output_dir / "index.html", html)

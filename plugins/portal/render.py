@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, paths
+from . import check, paths, staging
 from .problems import ERROR, WARNING, Problem, relpath
 
 
@@ -198,7 +198,7 @@ def keep_unchanged(new: Path, dest: Path) -> int:
 def publish(new: Path, dest: Path) -> int:
     """Replace ``dest`` by ``new`` (two renames on one file system), keeping unchanged files' inodes."""
     kept = keep_unchanged(new, dest)
-    old = dest.with_name(f".old-{dest.name}-{os.getpid()}")
+    old = staging.retired_folder(dest)
     if dest.exists():
         os.replace(dest, old)
     os.replace(new, dest)
