@@ -23,7 +23,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import document, markup, paths, sanitize
+from . import document, markup, paths, sanitize, summaries
 from .dates import as_datetime
 
 # Under "pelican" (as namespace plugins are) so the build collects these records with Pelican's own.
@@ -47,7 +47,12 @@ class PortalMarkdownReader(BaseReader):
         html = document.BODY_FILE_ATTR.sub(r"\1{static}/\2", html)
         embeds = self.settings.get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS)
         content = sanitize.clean(html, embeds, self._own_hosts())
-        return content, self._metadata(doc)
+        metadata = self._metadata(doc)
+        # Text for list pages and descriptions; Pelican's own ``summary`` (HTML) serves the feeds.
+        metadata["plain_summary"] = summaries.plain_summary(
+            doc.fields, content, self.settings.get("SUMMARY_MAX_LENGTH"),
+            self.settings.get("SUMMARY_END_SUFFIX", "…"))
+        return content, metadata
 
     def _own_hosts(self) -> tuple[str, ...]:
         """Hosts of this site: links to them are not external."""
