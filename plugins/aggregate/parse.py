@@ -28,14 +28,14 @@ import nh3
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from portal import schema
+from portal import content_types, schema
 
 VN = dt.timezone(dt.timedelta(hours=7))
 FORMAT = 2  # what parse_feed makes; data stored by an older version is fetched and parsed again
 SUMMARY_CHARS = 2000
 WEB_SCHEMES = ("http://", "https://")
 # Keys of export records that hold addresses: the record's own, and every field the content schemas
-# of the exported types declare as a file (made absolute by the exporter) or a web address.
+# declare as a file (made absolute by the exporter) or a web address (see url_keys).
 URL_KEYS = frozenset({"url", "dia_chi_web"})
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
@@ -66,21 +66,23 @@ def harmless_address(value: str) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def url_keys(kind: str) -> frozenset:
-    """Keys of a ``kind`` export record whose values are addresses (see :data:`URL_KEYS`)."""
+def url_keys() -> frozenset:
+    """Keys whose values are addresses, in a record of any kind (a remote record may carry any key):
+    :data:`URL_KEYS` and every field any content schema declares as a file or a web address."""
     keys = set(URL_KEYS)
 
-    def walk(path: tuple):
+    def walk(kind: str, path: tuple):
         node = schema.subschema(kind, path)
         names = [p for p in path if isinstance(p, str)]
         if names and node.get("format") in ("tep", "uri"):
             keys.add(names[-1])
         for name in schema.properties_of(node):
-            walk(path + (name,))
+            walk(kind, path + (name,))
         if isinstance(node.get("items"), dict):
-            walk(path + (0,))
+            walk(kind, path + (0,))
 
-    walk(())
+    for ctype in content_types.TYPES:
+        walk(ctype.id, ())
     return frozenset(keys)
 
 
@@ -157,5 +159,5 @@ def parse_export(body: bytes, kind: str) -> dict:
         raise SourceError(f"Tệp dữ liệu không đúng định dạng xuất bản (tại {where}).") from None
     if data["loai"] != kind:
         raise SourceError(f"Tệp dữ liệu là loại «{data['loai']}», cần «{kind}».")
-    data["muc"] = [web_addresses_only(record, url_keys(kind)) for record in data["muc"]]
+    data["muc"] = [web_addresses_only(record, url_keys()) for record in data["muc"]]
     return data
