@@ -36,7 +36,7 @@ from aggregate.fetch import Limits
 from aggregate.parse import harmless_address, url_keys
 from aggregate.pipeline import aggregate
 from browser import chromium
-from conftest import ROOT, build
+from conftest import ROOT, build, copy_case
 from defusedxml.ElementTree import fromstring
 from payloads import TAG, Sweep, compact, full
 from playwright.sync_api import Error as PlaywrightError
@@ -377,6 +377,55 @@ def test_the_scanners_see_a_leak():
     assert len(_xml_findings(feed.encode())[0]) >= 3
     assert _json_findings({"muc": [{"url": "https://a.example/", "mau_don": " javascript:x", tag: 1}]})[0] == [
         "mau_don: ' javascript:x'", f"khóa JSON {tag!r}"]
+
+
+# -- the contract: autoescape everywhere, one safe place ----------------------------------------------
+TEMPLATES = sorted((ROOT / "themes" / "cong-thong-tin" / "templates").glob("*.html")) + sorted(
+    (ROOT / "plugins").glob("*/templates/*.html"))
+
+
+def _code(template: Path) -> str:
+    """The template without its comments (line numbers kept)."""
+    return re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group().count("\n"), template.read_text(encoding="utf-8"),
+                  flags=re.DOTALL)
+
+
+def test_the_body_is_the_only_html_marked_safe():
+    safe = [(t.name, n) for t in TEMPLATES for n, line in enumerate(_code(t).splitlines(), 1)
+            if re.search(r"\|\s*safe\b", line)]
+    assert safe == [("_macros.html", 10)], safe
+    assert "{% macro noi_dung(item) -%}\n{{ item.content|safe }}" in (TEMPLATES[0].parent / "_macros.html").read_text()
+    for template in TEMPLATES:
+        text = _code(template)
+        assert "autoescape" not in text, template  # no {% autoescape false %} block
+        # striptags only tests whether a body has text; it never makes what is written.
+        for match in re.finditer(r"[^{}]*\|\s*striptags[^{}]*", text):
+            assert re.fullmatch(r"%-?\s*if \w+\.content and \w+\.content\|striptags\|trim\s*-?%", match.group()), \
+                (template.name, match.group())
+    for module in sorted((ROOT / "plugins").rglob("*.py")):
+        text = module.read_text(encoding="utf-8")
+        for start in [m.end() for m in re.finditer(r"\bEnvironment\(", text)]:
+            depth, end = 1, start
+            while depth:
+                depth += {"(": 1, ")": -1}.get(text[end], 0)
+                end += 1
+            assert "autoescape=True" in text[start:end], (module, text[start:end])
+        assert "Markup(" not in text.replace("Markup(value)", "").replace('Markup(" ")', "") \
+            or module.name == "feeds.py", module  # templating.mot_dong only joins what is already escaped
+
+
+def test_autoescape_is_on_whatever_the_settings_file_says(tmp_path):
+    from portal import render, templating
+
+    loose = tmp_path / "loose.py"
+    loose.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8").replace('"autoescape": True', '"autoescape": False'),
+                     encoding="utf-8")
+    assert '"autoescape": False' in loose.read_text(encoding="utf-8")
+    root = copy_case("basic", tmp_path / "du-an")
+    checked = check.check_site(root / "content" / "so-mau", root)
+    settings = render.settings_for(loose, checked, tmp_path / "out")
+    assert settings["JINJA_ENVIRONMENT"]["autoescape"] is True
+    assert templating.environment_options({"JINJA_ENVIRONMENT": {"autoescape": False}})["autoescape"] is True
 
 
 # -- (b) in the browser ----------------------------------------------------------------------------
