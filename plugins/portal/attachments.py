@@ -103,7 +103,7 @@ def file_problems(path: Path, rel: str) -> list[Problem]:
             message = f"Loại tệp «.{ext}» không nằm trong danh sách được đăng lên cổng."
         else:
             message = "Tệp không có phần mở rộng (như .pdf, .docx) nên không biết là loại tệp gì; tệp không được đăng."
-        return [Problem(rel, 0, message + " Trang sẽ không được xuất bản cho đến khi bạn xóa hoặc đổi tệp này.",
+        return [Problem(rel, 0, message + " Cổng sẽ không được xuất bản lại cho đến khi bạn xóa hoặc đổi tệp này.",
                         expected=f"một trong các loại: {allowed}", found=short(path.name), code="tep-loai-cam")]
     if ext == "svg":
         return svg_problems(path, rel)
