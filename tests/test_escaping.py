@@ -86,6 +86,7 @@ def write_site(root: Path, sweep: Sweep, site_id: str, cap: str, extra: dict, va
     site = root / "content" / site_id
     for folder in ("tep", "anh"):
         (site / folder).mkdir(parents=True, exist_ok=True)
+    # hieu_luc holds dates only (an end date would retire the unit); don_vi_cap_tren.cong must name a site.
     config = sweep.document("site", f"{site_id}/site.yaml", fixed={"cap": cap, **extra},
                             files=_files(site), skip=("tong_hop", "hieu_luc", "don_vi_cap_tren"))
     config["don_vi_cap_tren"] = {"ten": full(sweep.tag(f"{site_id}/site.yaml: don_vi_cap_tren.ten")),
