@@ -13,6 +13,9 @@ DEFAULT_LANG = "vi"
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 
 THEME = "themes/cong-thong-tin"
+# Every value is escaped where a template writes it; only the cleaned item body is marked safe, in one
+# macro (docs/theme.md). The portal plugin turns autoescape on even if this line is changed.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["portal", "compliance", "aggregate", "quality"]
 # Compliance reports (plugins/compliance/settings.py lists every key and its default).

@@ -1,8 +1,6 @@
-"""The province compliance dashboard: units × required categories, and the trend over runs as SVG."""
+"""The province compliance dashboard: units × required categories, and the trend over runs (chart data)."""
 
 from __future__ import annotations
-
-from xml.sax.saxutils import escape
 
 from compliance.model import STATE_ORDER
 from portal import content_types, schema
@@ -55,8 +53,10 @@ def update_history(history: dict, as_of: str, evaluation) -> dict:
     return dict(sorted(history.items()))
 
 
-def trend_svg(history: dict, width: int = 720, height: int = 260) -> str:
-    """Stacked bars per run (quá hạn, thiếu, sắp đến hạn for the whole province), with title and labels."""
+def trend(history: dict, width: int = 720, height: int = 260) -> dict:
+    """The trend chart as data: stacked bars per run (quá hạn, thiếu, sắp đến hạn for the whole province),
+    axis ticks, date labels and legend, every coordinate already formatted. The theme draws it as inline
+    SVG (``tong-hop-tuan-thu.html``), escaped like any other value."""
     dates = list(history)[-12:]
     series = [("qua-han", "Quá hạn", "#a3141b"), ("thieu", "Thiếu", "#c75a00"), ("sap-den-han", "Sắp đến hạn", "#8a6d00")]
     totals = [{k: sum(site.get(k, 0) for site in history[d].values()) for k, _, _ in series} for d in dates]
@@ -64,34 +64,31 @@ def trend_svg(history: dict, width: int = 720, height: int = 260) -> str:
     left, bottom, right, top_pad = 48, 40, 16, 28
     plot_w, plot_h = width - left - right, height - bottom - top_pad
     bar_w = plot_w / max(len(dates), 1) * 0.6
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="xu-huong-tieu-de xu-huong-mo-ta" '
-             f'viewBox="0 0 {width} {height}" width="100%" class="tong-hop-bieu-do">',
-             '<title id="xu-huong-tieu-de">Xu hướng số phát hiện cần xử lý của toàn tỉnh qua các lần đánh giá</title>',
-             '<desc id="xu-huong-mo-ta">' + escape("; ".join(
-                 f"{_vn(d)}: " + ", ".join(f"{label} {t[k]}" for k, label, _ in series)
-                 for d, t in zip(dates, totals))) + "</desc>",
-             f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" y2="{top_pad + plot_h}" stroke="#555555"/>']
+    chart = {"width": width, "height": height,
+             "desc": "; ".join(f"{_vn(d)}: " + ", ".join(f"{label} {t[k]}" for k, label, _ in series)
+                               for d, t in zip(dates, totals)),
+             "axis": {"x1": left, "x2": width - right, "y": top_pad + plot_h},
+             "ticks": [], "columns": [], "legend": []}
     for step in range(5):
         value = round(top * step / 4)
         y = top_pad + plot_h - plot_h * value / top
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333333">{value}</text>')
+        chart["ticks"].append({"x": left - 6, "y": f"{y + 4:.1f}", "value": value})
     for index, (day, total) in enumerate(zip(dates, totals)):
         x = left + plot_w * (index + 0.5) / len(dates) - bar_w / 2
         y = top_pad + plot_h
+        bars = []
         for key, label, colour in series:
             h = plot_h * total[key] / top
             if h:
                 y -= h
-                parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}">'
-                             f'<title>{_vn(day)}: {label} {total[key]}</title></rect>')
-        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top_pad + plot_h + 16}" text-anchor="middle" font-size="12" '
-                     f'fill="#333333">{_vn(day)}</text>')
+                bars.append({"x": f"{x:.1f}", "y": f"{y:.1f}", "width": f"{bar_w:.1f}", "height": f"{h:.1f}",
+                             "fill": colour, "title": f"{_vn(day)}: {label} {total[key]}"})
+        chart["columns"].append({"bars": bars, "x": f"{x + bar_w / 2:.1f}", "y": top_pad + plot_h + 16,
+                                 "text": _vn(day)})
     for index, (_, label, colour) in enumerate(series):
-        x = left + index * 140
-        parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>'
-                     f'<text x="{x + 18}" y="16" font-size="12" fill="#333333">{label}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        chart["legend"].append({"x": left + index * 140, "text_x": left + index * 140 + 18, "fill": colour,
+                                "text": label})
+    return chart
 
 
 def _vn(iso: str) -> str:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
+from markupsafe import escape
 from pelican.generators import Generator
 
 from .store import Store, read_json
@@ -68,8 +69,9 @@ class AggregateGenerator(Generator):
                         language="vi")
             for item in news[: self.settings.get("FEED_MAX_ITEMS", 50)]:
                 when = item["ngay_dt"] or dt.datetime(2000, 1, 1)
+                # Title and summary are plain text (parse.text_of); the summary element holds HTML.
                 feed.add_item(title=item["tieu_de"], link=item["url"], unique_id=item["guid"],
-                              description=item["tom_tat"], pubdate=when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7))),
+                              description=str(escape(item["tom_tat"])), pubdate=when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7))),
                               author_name=item["don_vi"], categories=[item["don_vi"]])
             with open(folder / name, "w", encoding="utf-8") as handle:
                 feed.write(handle, "utf-8")

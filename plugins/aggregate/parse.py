@@ -1,17 +1,25 @@
 """Turn fetched bytes into items: feeds (Atom/RSS, parsed safely) and the units' JSON exports.
 
 XML is first parsed by defusedxml, which refuses entity declarations (no "billion laughs") and external
-references; only then does feedparser read it. Entry HTML is cleaned with nh3 to a small allowlist.
-Dates come from the feed; an RSS item of another CMS without one may carry a Vietnamese date in its
-text ("ngày 15/11/2026", "15/11/2026 08:30"), which is used instead.
+references; only then does feedparser read it. Dates come from the feed; an RSS item of another CMS
+without one may carry a Vietnamese date in its text ("ngày 15/11/2026", "15/11/2026 08:30"), which is
+used instead.
+
+Whatever another portal sends is untrusted. An entry's title and summary become plain text (its HTML
+reduced to its words); the theme escapes them like any other text, and the province's feeds escape
+them again as HTML. Links are kept only when they are http(s) addresses: an entry without one is
+dropped, and a URL field of an export record (``url``, file and service addresses) with any other
+scheme (``javascript:``, ``data:``...) is removed from the record (relative addresses stay).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import json
 import re
+from html import unescape
 from xml.etree.ElementTree import ParseError
 
 import feedparser
@@ -20,10 +28,17 @@ import nh3
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from portal import schema
+from portal import content_types, schema
 
 VN = dt.timezone(dt.timedelta(hours=7))
-TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "blockquote"}
+FORMAT = 2  # what parse_feed makes; data stored by an older version is fetched and parsed again
+SUMMARY_CHARS = 2000
+WEB_SCHEMES = ("http://", "https://")
+# Keys of export records that hold addresses: the record's own, and every field the content schemas
+# declare as a file (made absolute by the exporter) or a web address (see url_keys).
+URL_KEYS = frozenset({"url", "dia_chi_web"})
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _VN_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ ,]+(?:lúc )?(\d{1,2})[:hg](\d{2}))?")
 _TIME_FIRST = re.compile(r"(\d{1,2})[:hg](\d{2})[ ,]+(?:ngày )?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
@@ -32,13 +47,54 @@ class SourceError(Exception):
     """The bytes are not a usable feed or export; the message is Vietnamese."""
 
 
-def clean_html(html: str) -> str:
-    return nh3.clean(html or "", tags=TAGS, attributes={"a": {"href", "title"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
-
-
 def text_of(html: str) -> str:
-    return " ".join(nh3.clean(html or "", tags=set()).split())
+    """The words of a remote HTML fragment as one line of plain text (markup and scripts dropped,
+    character references decoded). Never written as HTML: templates and feeds escape it."""
+    return " ".join(unescape(nh3.clean(html or "", tags=set())).split())
+
+
+def is_web_address(value) -> bool:
+    return isinstance(value, str) and value.strip().lower().startswith(WEB_SCHEMES)
+
+
+def harmless_address(value: str) -> bool:
+    """An http(s) address or a relative one (no scheme at all). Browsers ignore tabs, line breaks and
+    leading control characters in a URL, so ``java\tscript:`` is read the way a browser reads it."""
+    compact = _URL_NOISE.sub("", value).lower()
+    match = _SCHEME.match(compact)
+    return match is None or match.group(1) in ("http", "https")
+
+
+@functools.lru_cache(maxsize=None)
+def url_keys() -> frozenset:
+    """Keys whose values are addresses, in a record of any kind (a remote record may carry any key):
+    :data:`URL_KEYS` and every field any content schema declares as a file or a web address."""
+    keys = set(URL_KEYS)
+
+    def walk(kind: str, path: tuple):
+        node = schema.subschema(kind, path)
+        names = [p for p in path if isinstance(p, str)]
+        if names and node.get("format") in ("tep", "uri"):
+            keys.add(names[-1])
+        for name in schema.properties_of(node):
+            walk(kind, path + (name,))
+        if isinstance(node.get("items"), dict):
+            walk(kind, path + (0,))
+
+    for ctype in content_types.TYPES:
+        walk(ctype.id, ())
+    return frozenset(keys)
+
+
+def web_addresses_only(value, keys: frozenset):
+    """``value`` with every address under ``keys`` that has a scheme other than http(s) removed (nested lists and
+    objects too): a remote record cannot put a ``javascript:`` link on the provincial portal."""
+    if isinstance(value, dict):
+        return {k: web_addresses_only(v, keys) for k, v in value.items()
+                if not (k in keys and isinstance(v, str) and not harmless_address(v))}
+    if isinstance(value, list):
+        return [web_addresses_only(v, keys) for v in value]
+    return value
 
 
 def vietnamese_date(text: str) -> dt.datetime | None:
@@ -74,7 +130,7 @@ def parse_feed(body: bytes) -> list[dict]:
     items = []
     for entry in parsed.entries:
         link = entry.get("link", "")
-        if not link.startswith(("http://", "https://")):
+        if not is_web_address(link):
             continue
         summary = entry.get("summary", "") or (entry.get("content") or [{}])[0].get("value", "")
         title = text_of(entry.get("title", "")) or "(không có tiêu đề)"
@@ -85,8 +141,8 @@ def parse_feed(body: bytes) -> list[dict]:
                 break
         if when is None:
             when = vietnamese_date(title) or vietnamese_date(text_of(summary))
-        items.append({"guid": entry.get("id") or link, "tieu_de": title, "url": link,
-                      "ngay": when.isoformat() if when else None, "tom_tat": clean_html(summary)[:2000]})
+        items.append({"guid": entry.get("id") or link, "tieu_de": title, "url": link.strip(),
+                      "ngay": when.isoformat() if when else None, "tom_tat": text_of(summary)[:SUMMARY_CHARS]})
     return items
 
 
@@ -103,4 +159,5 @@ def parse_export(body: bytes, kind: str) -> dict:
         raise SourceError(f"Tệp dữ liệu không đúng định dạng xuất bản (tại {where}).") from None
     if data["loai"] != kind:
         raise SourceError(f"Tệp dữ liệu là loại «{data['loai']}», cần «{kind}».")
+    data["muc"] = [web_addresses_only(record, url_keys()) for record in data["muc"]]
     return data

@@ -96,7 +96,7 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
         "phien_ban": "1.0", "ngay_danh_gia": as_of.isoformat(), "cong_tinh": site.id,
         "tin_tuc": news, "thu_tuc": procedures, "van_ban": documents,
         "so_lieu_thu_tuc": merge.procedure_counts(procedures), "so_lieu_van_ban": merge.document_counts(documents),
-        "tuan_thu": dashboard.grid(evaluation), "xu_huong_svg": dashboard.trend_svg(history),
+        "tuan_thu": dashboard.grid(evaluation), "xu_huong": dashboard.trend(history),
         "lich_su": history, "nguon": health,
     }
     write_json(store.result_path, result)
@@ -108,6 +108,9 @@ def _channel(unit: dict, channel: str, output_dir: Path, store: Store, limits: L
     """Fetch (or read) one channel; on any fault keep the previous data and record the fault."""
     record = store.channel(unit["ma"], channel)
     state = record["state"]
+    if state.get("dinh_dang") != parse.FORMAT:
+        # Data parsed by an older version (e.g. summaries kept as HTML): fetch and parse it again.
+        state = {k: v for k, v in state.items() if k not in ("etag", "last_modified", "sha1")}
     changed = False  # whether the channel's data must be written again
     if unit["noi_bo"]:
         path = output_dir / unit["ma"] / CHANNELS[channel][1]
@@ -142,7 +145,7 @@ def _channel(unit: dict, channel: str, output_dir: Path, store: Store, limits: L
             state.update({"loi": "", "lan_thanh_cong_cuoi": now.isoformat(timespec="seconds"),
                           "etag": response.etag if response else "",
                           "last_modified": response.last_modified if response else "",
-                          "sha1": hashlib.sha1(body).hexdigest()})
+                          "sha1": hashlib.sha1(body).hexdigest(), "dinh_dang": parse.FORMAT})
         except parse.SourceError as exc:
             error = str(exc)
     if error:

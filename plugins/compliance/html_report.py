@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 
 from portal.templating import FILTERS
 
@@ -16,7 +16,7 @@ HERE = Path(__file__).parent
 def render(evaluation: Evaluation, theme_templates: Path) -> str:
     """The province report; the table macros are the theme's, so both reports read the same."""
     env = Environment(loader=FileSystemLoader([str(HERE / "templates"), str(theme_templates)]),
-                      autoescape=select_autoescape(["html"]))
+                      autoescape=True)  # every value is text (docs/theme.md)
     env.filters.update(FILTERS)
     context = {"TUAN_THU": {"ngay": evaluation.as_of, "toan_tinh": evaluation,
                             "bo_quy_tac": evaluation.used_rule_sets()}}

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import content_types, document, paths, sanitize, sites
+from . import attachments, content_types, document, paths, sanitize, sites
 from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -122,6 +122,7 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
             result.documents.append(doc)
     result.problems.extend(_url_collisions(result.documents))
     result.problems.extend(document.asset_problems(site_dir, root))
+    result.problems.extend(attachments.problems(site_dir, root))
     result.fingerprint = fingerprint
     result.metadata = metadata_digest(result.documents, assets, site_dir)
     cache.save()
@@ -158,14 +159,18 @@ def metadata_digest(documents: list[document.Document], assets: str, site_dir: P
 
 
 def _asset_listing(site_dir: Path) -> str:
-    """Names, sizes and link status of the site's attachments and images: what validation depends on."""
+    """Names, sizes and link status of the site's attachments and images: what validation depends on
+    (and the bytes of each SVG, which :mod:`portal.attachments` reads)."""
     rows = []
     for folder in ("tep", "anh"):
         base = site_dir / folder
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 if path.is_file() or path.is_symlink():
-                    rows.append(f"{path.relative_to(site_dir).as_posix()}:{path.lstat().st_size}:{int(path.is_symlink())}")
+                    row = f"{path.relative_to(site_dir).as_posix()}:{path.lstat().st_size}:{int(path.is_symlink())}"
+                    if attachments.extension(path.name) == "svg" and path.is_file():
+                        row += ":" + sha1(path.read_bytes())
+                    rows.append(row)
     return sha1("\n".join(rows).encode())[:16]
 
 

@@ -32,9 +32,9 @@ from pathlib import Path
 from jinja2 import meta, nodes
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
-from pelican.writers import Writer
 
 from .cache import read_pickle, write_pickle
+from .feeds import FeedWriter
 from .document import SUMMARY_WORDS
 
 MANIFEST_FORMAT = 1
@@ -180,7 +180,7 @@ def template_reads(root: str | None) -> TemplateReads:
     return _READS[key]
 
 
-class IncrementalWriter(Writer):
+class IncrementalWriter(FeedWriter):
     """Pelican's writer, reusing the published file of every page whose key is unchanged."""
 
     last: IncrementalWriter | None = None  # the writer of the latest run in this process

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 
 from . import sites
 from .atomic import write_text
@@ -12,7 +12,7 @@ from .atomic import write_text
 LEVELS = (("tinh", "Cổng thông tin điện tử cấp tỉnh"), ("so-nganh", "Trang thông tin điện tử các sở, ban, ngành"),
           ("xa", "Trang thông tin điện tử xã, phường, đặc khu"), ("huyen", "Trang lưu trữ cấp huyện (trước 01/07/2025)"))
 _ENV = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
-                   autoescape=select_autoescape(["html"]))
+                   autoescape=True)  # every value is text (docs/theme.md)
 
 
 def write(output_dir: Path, content_dir: Path) -> None:

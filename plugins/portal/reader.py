@@ -6,9 +6,9 @@ every file is reported at once) and hands the valid documents to Pelican through
 sanitised with the allowlist of :mod:`portal.sanitize` (nh3) before Pelican sees it: validation
 already refused unsafe HTML, this is defence in depth.
 
-When the reader is installed it also refuses symlinks under tep/ and anh/ that point out of the
-site folder: it logs an error (so the build does not publish the site) and keeps Pelican's static
-copy away from them.
+When the reader is installed it also refuses files under tep/ and anh/ that may not be published
+(symlinks out of the site folder, active types, unsafe SVG; the build's check already stopped the site):
+it logs an error (so the build does not publish the site) and keeps Pelican's static copy away from them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import document, markup, paths, sanitize
+from . import attachments, document, markup, paths, sanitize, summaries
 from .dates import as_datetime
 
 # Under "pelican" (as namespace plugins are) so the build collects these records with Pelican's own.
@@ -47,7 +47,12 @@ class PortalMarkdownReader(BaseReader):
         html = document.BODY_FILE_ATTR.sub(r"\1{static}/\2", html)
         embeds = self.settings.get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS)
         content = sanitize.clean(html, embeds, self._own_hosts())
-        return content, self._metadata(doc)
+        metadata = self._metadata(doc)
+        # Text for list pages and descriptions; Pelican's own ``summary`` (HTML) serves the feeds.
+        metadata["plain_summary"] = summaries.plain_summary(
+            doc.fields, content, self.settings.get("SUMMARY_MAX_LENGTH"),
+            self.settings.get("SUMMARY_END_SUFFIX", "…"))
+        return content, metadata
 
     def _own_hosts(self) -> tuple[str, ...]:
         """Hosts of this site: links to them are not external."""
@@ -110,8 +115,9 @@ def add_reader(readers) -> None:
 
 
 def refuse_unsafe_static(settings: dict) -> None:
-    """Log an error for each symlink out of the site under the static folders and keep Pelican
-    from copying it (IGNORE_FILES by name; a whole static folder leaves STATIC_PATHS).
+    """Log an error for each file under the static folders that may not be published (a symlink out of
+    the site, a type or an SVG :mod:`portal.attachments` refuses) and keep Pelican from copying it
+    (IGNORE_FILES by name; a whole static folder leaves STATIC_PATHS).
 
     Every generator builds its own readers, all sharing one settings dict: act once per build.
     """
@@ -119,6 +125,7 @@ def refuse_unsafe_static(settings: dict) -> None:
         return
     site = Path(settings["PATH"])
     problems = document.asset_problems(site, settings.get("PORTAL_ROOT"))
+    problems += attachments.problems(site, settings.get("PORTAL_ROOT"))
     settings["PORTAL_REFUSED_STATIC"] = [p.path for p in problems]
     for problem in problems:
         logger.error("%s", problem.format())

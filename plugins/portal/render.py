@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, paths, staging
+from . import check, paths, staging, templating
 from .problems import ERROR, WARNING, Problem, relpath
 
 
@@ -48,11 +48,14 @@ def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, ex
     overrides.update(extra or {})
     settings = read_settings(str(settings_file), override=overrides)
     # Every generator builds its own Jinja environment; compiled templates are shared through a
-    # bytecode cache (keyed by each template's source checksum, written atomically by Jinja).
-    cache = Path(overrides["PORTAL_ROOT"]) / ".cache" / "jinja"
+    # bytecode cache (keyed by each template's source checksum, written atomically by Jinja). Compiled
+    # code depends on the environment's options too (autoescape above all), which Jinja's key does not
+    # hold: each set of options has its own folder.
+    options = templating.environment_options(settings)
+    key = hashlib.sha1(repr(sorted((k, repr(v)) for k, v in options.items())).encode()).hexdigest()[:12]
+    cache = Path(overrides["PORTAL_ROOT"]) / ".cache" / "jinja" / key
     cache.mkdir(parents=True, exist_ok=True)
-    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"],
-                                     "bytecode_cache": FileSystemBytecodeCache(str(cache))}
+    settings["JINJA_ENVIRONMENT"] = {**options, "bytecode_cache": FileSystemBytecodeCache(str(cache))}
     return settings
 
 

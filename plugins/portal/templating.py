@@ -1,6 +1,14 @@
-"""Jinja filters and globals the theme uses: Vietnamese dates, money, labels from the schemas."""
+"""Jinja settings, filters and globals of the theme: autoescape, Vietnamese dates, money, labels.
+
+Every template the project renders is autoescaped: a value from front matter, ``site.yaml`` or another
+portal is text, and Jinja escapes it wherever it is written. The one exception is the item body (HTML
+that :mod:`portal.reader` made from Markdown and cleaned with :mod:`portal.sanitize`), which the theme
+writes with ``|safe`` in one macro, ``noi_dung`` in ``_macros.html`` (docs/theme.md).
+"""
 
 from __future__ import annotations
+
+from markupsafe import Markup
 
 from . import dates, schema
 
@@ -17,16 +25,32 @@ def nhan_truong(type_id: str, field: str) -> str:
     return schema.label(type_id, _path(field))
 
 
+def mot_dong(value) -> str:
+    """The text on one line: runs of white space (a YAML block's line breaks) become one space.
+
+    Escaped text stays escaped (``Markup`` in, ``Markup`` out), so it can filter a rendered block.
+    """
+    if hasattr(value, "__html__"):
+        return Markup(" ").join(Markup(value).split())
+    return " ".join(str(value).split())
+
+
 def _path(field: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in field.split("."))
 
 
 FILTERS = {"ngay": dates.ngay, "ngay_gio": dates.ngay_gio, "thu": dates.thu, "iso": dates.iso,
-           "so_tien": dates.so_tien}
+           "so_tien": dates.so_tien, "mot_dong": mot_dong}
 GLOBALS = {"nhan": nhan, "nhan_truong": nhan_truong}
 
 
+def environment_options(settings: dict) -> dict:
+    """``JINJA_ENVIRONMENT`` with autoescape on: the theme relies on it, whatever a settings file says."""
+    return {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
+
+
 def install(pelican) -> None:
-    """``initialized`` receiver: register filters and globals before any template loads."""
+    """``initialized`` receiver: autoescape, filters and globals before any template loads."""
+    pelican.settings["JINJA_ENVIRONMENT"] = environment_options(pelican.settings)
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(GLOBALS)
