@@ -28,7 +28,7 @@ from feed_server import GOOD
 from hostile_server import BARE_DOCUMENTS, BARE_PROCEDURES, FUTURE, WRONG_TYPES, HostileServer, many
 from portal import check
 
-LIMITS = Limits(connect_timeout=1, request_deadline=1.5, run_deadline=60, workers=8, retries=1, backoff=0.05)
+LIMITS = Limits(connect_timeout=1, request_deadline=3, run_deadline=60, workers=8, retries=1, backoff=0.05)
 FIRST, SECOND = dt.datetime(2026, 11, 20, 9, 0), dt.datetime(2026, 11, 23, 9, 0)
 SLOW = ["nho-giot-header", "im-lang", "nho-giot-noi-dung", "nho-giot-dong", "nho-giot-chunked", "qua-lon"]
 FEEDS = SLOW + ["tot", "chuyen-cong", "tuong-lai", "rat-nhieu"]
@@ -76,11 +76,11 @@ def assert_last_good_kept(hostile, source):
 
 
 @pytest.mark.parametrize("source, words", [
-    ("nho-giot-header", "Nguồn gửi dữ liệu quá chậm: hết thời hạn 1.5 giây khi đang nhận phần đầu (header)"),
-    ("im-lang", "Máy chủ nhận yêu cầu nhưng không trả lời: hết thời hạn 1.5 giây khi đang chờ phần đầu (header)"),
-    ("nho-giot-noi-dung", "Nguồn gửi dữ liệu quá chậm: hết thời hạn 1.5 giây khi đang nhận nội dung"),
-    ("nho-giot-dong", "Nguồn gửi dữ liệu quá chậm: hết thời hạn 1.5 giây khi đang nhận nội dung"),
-    ("nho-giot-chunked", "Nguồn gửi dữ liệu quá chậm: hết thời hạn 1.5 giây khi đang nhận nội dung"),
+    ("nho-giot-header", "Nguồn gửi dữ liệu quá chậm: hết thời hạn 3 giây khi đang nhận phần đầu (header)"),
+    ("im-lang", "Máy chủ nhận yêu cầu nhưng không trả lời: hết thời hạn 3 giây khi đang chờ phần đầu (header)"),
+    ("nho-giot-noi-dung", "Nguồn gửi dữ liệu quá chậm: hết thời hạn 3 giây khi đang nhận nội dung"),
+    ("nho-giot-dong", "Nguồn gửi dữ liệu quá chậm: hết thời hạn 3 giây khi đang nhận nội dung"),
+    ("nho-giot-chunked", "Nguồn gửi dữ liệu quá chậm: hết thời hạn 3 giây khi đang nhận nội dung"),
 ])
 def test_slow_loris_is_cut_at_the_deadline_and_the_note_says_where(hostile, source, words):
     errors = health(hostile, source)["loi"]
@@ -236,19 +236,30 @@ def test_an_allowance_that_is_not_an_address_and_port_stops_only_its_source(host
 
 
 def test_the_run_deadline_bounds_every_source_together():
-    limits = Limits(connect_timeout=1, request_deadline=60, run_deadline=1.5, workers=2, retries=2, backoff=0.05)
+    limits = Limits(connect_timeout=1, request_deadline=60, run_deadline=3, workers=2, retries=2, backoff=0.05)
     with HostileServer({"/tot.xml": "tot", "/a": "nho-giot-noi-dung", "/b": "nho-giot-header", "/c": "im-lang"}) as s:
         allowed = parse_allowances([f"127.0.0.1:{s.port}"])
         responses = fetch_all([Request(f"{s.url}{p}", allowed=allowed) for p in ("/tot.xml", "/a", "/b", "/c")],
                               limits)
         assert responses[0].ok and responses[0].body == GOOD
-        assert responses[1].error.startswith("Nguồn gửi dữ liệu quá chậm: hết thời hạn chung 1.5 giây của lần tổng "
+        assert responses[1].error.startswith("Nguồn gửi dữ liệu quá chậm: hết thời hạn chung 3 giây của lần tổng "
                                              "hợp khi đang nhận nội dung")
-        assert responses[2].error.startswith("Nguồn gửi dữ liệu quá chậm: hết thời hạn chung 1.5 giây của lần tổng "
+        assert responses[2].error.startswith("Nguồn gửi dữ liệu quá chậm: hết thời hạn chung 3 giây của lần tổng "
                                              "hợp khi đang nhận phần đầu (header)")
         # Two at a time: the last source never got its turn, and was not started late.
-        assert responses[3].error == "Chưa kịp tải: đã hết thời hạn chung 1.5 giây của lần tổng hợp."
+        assert responses[3].error == "Chưa kịp tải: đã hết thời hạn chung 3 giây của lần tổng hợp."
         assert "/c" not in s.hits and all(r.attempts <= 1 for r in responses)
+
+
+def test_a_tls_handshake_that_never_ends_is_cut_at_the_deadline():
+    with socket.socket() as silent:  # accepts TCP connections (the kernel's backlog) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        port = silent.getsockname()[1]
+        response = fetch(f"https://127.0.0.1:{port}/tin.xml", allowed=parse_allowances([f"127.0.0.1:{port}"]),
+                         limits=LIMITS)
+    assert response.error == ("Máy chủ phản hồi quá chậm: hết thời hạn 3 giây khi đang thiết lập kết nối bảo mật "
+                              "(TLS).") and response.attempts == 1
 
 
 def test_the_connection_goes_to_the_address_that_was_checked():
