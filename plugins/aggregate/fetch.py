@@ -70,13 +70,12 @@ def fetch(url: str, etag: str = "", last_modified: str = "", allowed: tuple[addr
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    if run_deadline.left() <= 0:
+        return Response(url, error=f"Chưa kịp tải: đã hết thời hạn chung {run_deadline.seconds:g} giây của lần "
+                                   "tổng hợp.", final=True)
     result = Response(url)
     delay = limits.backoff
-    for attempt in range(limits.retries + 1):
-        if run_deadline.left() <= 0:
-            result = Response(url, error=f"Chưa kịp tải: đã hết thời hạn chung {run_deadline.seconds:g} giây "
-                                         "của lần tổng hợp.", final=True) if attempt == 0 else result
-            break
+    for attempt in range(limits.retries + 1):  # a retry starts only with time left (checked before sleeping)
         own = Deadline(time.monotonic() + limits.request_deadline, limits.request_deadline)
         deadline = own if own.at <= run_deadline.at else run_deadline
         result = _attempt(url, headers, allowed, limits, deadline, resolver)

@@ -88,12 +88,7 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
     # 1. Collect: every remote channel at once, within the run deadline; local units from output/.
     unit_list = units(root, registry)
     records = {(u["ma"], c): store.channel(u["ma"], c) for u in unit_list for c in CHANNELS}
-    remote = [(u["ma"], c) for u in unit_list for c in CHANNELS
-              if not u["noi_bo"] and u.get(c) and not u.get("loi_cau_hinh")]
-    by_code = {u["ma"]: u for u in unit_list}
-    requests = [Request(by_code[m][c], records[m, c]["state"].get("etag", ""),
-                        records[m, c]["state"].get("last_modified", ""), by_code[m]["cho_phep"]) for m, c in remote]
-    responses = dict(zip(remote, fetch_all(requests, limits, resolver), strict=True))
+    responses = _fetch_remote(unit_list, records, limits, resolver)
     # 2. Normalise: parse what arrived (or keep the last good copy), hold back items dated ahead.
     collected = {u["ma"]: {c: _channel(u, c, records[u["ma"], c], responses.get((u["ma"], c)), output_dir, store,
                                        now, keep, limits) for c in CHANNELS}
@@ -123,6 +118,15 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
     write_json(store.result_path, result)
     return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
                                                    "van_ban": len(documents)}, checked)
+
+
+def _fetch_remote(unit_list: list[dict], records: dict, limits: Limits, resolver) -> dict:
+    """(unit code, channel) → :class:`Response` of every remote channel, all fetched in one bounded run."""
+    remote = [(u, c) for u in unit_list for c in CHANNELS if not u["noi_bo"] and u.get(c) and not u.get("loi_cau_hinh")]
+    requests = [Request(u[c], records[u["ma"], c]["state"].get("etag", ""),
+                        records[u["ma"], c]["state"].get("last_modified", ""), u["cho_phep"]) for u, c in remote]
+    return {(u["ma"], c): response
+            for (u, c), response in zip(remote, fetch_all(requests, limits, resolver), strict=True)}
 
 
 def _channel(unit: dict, channel: str, record: dict, response: Response | None, output_dir: Path, store: Store,
