@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from portal import check as checking  # noqa: E402
 from portal import console, content_types, scaffold, sites  # noqa: E402
 from portal.build import build_province  # noqa: E402
-from portal.problems import ERROR  # noqa: E402
+from portal.problems import ERROR, PortalError  # noqa: E402
 
 OUTPUT = ROOT / "output"
 PYTHON_FLOOR = "3.11.5"  # the oldest Python the pinned set installs on (soupsieve 4.1.4 needs 3.11.5)
@@ -49,6 +49,15 @@ def _compliance_settings(production: bool = False):
     from compliance import settings as compliance_settings
 
     return compliance_settings.read(runpy.run_path(str(_settings_file(production))))[0]
+
+
+def _aggregate_limits(production: bool = False):
+    """The typed AGGREGATE settings of the settings file (read without starting Pelican)."""
+    import runpy
+
+    from aggregate import settings as aggregate_settings
+
+    return aggregate_settings.read(runpy.run_path(str(_settings_file(production))))
 
 
 def _report(result) -> int:
@@ -232,11 +241,13 @@ def aggregate(c, as_of="", production=False):
         raise Exit(f"--as-of phải là ngày có thật dạng YYYY-MM-DD, đang là «{as_of}».", code=2)
     typed = _compliance_settings(production)
     try:
+        limits = _aggregate_limits(production)
         result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day, dt.datetime.now().replace(microsecond=0),
-                               settings=typed)
-    except LookupError as exc:
+                               limits, settings=typed)
+    except (LookupError, PortalError) as exc:
         raise Exit(str(exc), code=2) from None
-    rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"]) or "-") for h in result.health]
+    rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"] + h.get("ghi_chu", [])) or "-")
+            for h in result.health]
     widths = [max(len(str(r[i])) for r in rows + [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")])
               for i in range(5)]
     for row in [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")] + rows:
