@@ -235,27 +235,30 @@ def aggregate(c, as_of="", production=False):
     """Merge every unit's news, procedures, documents and compliance into the provincial portal (run after build)."""
     from aggregate.pipeline import aggregate as run_aggregate
     from portal.dates import parse_date
+    from portal.lock import build_lock
 
     day = parse_date(as_of) if as_of else dt.date.today()
     if day is None:
         raise Exit(f"--as-of phải là ngày có thật dạng YYYY-MM-DD, đang là «{as_of}».", code=2)
     typed = _compliance_settings(production)
-    try:
-        limits = _aggregate_limits(production)
-        result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day, dt.datetime.now().replace(microsecond=0),
-                               limits, settings=typed)
-    except (LookupError, PortalError) as exc:
-        raise Exit(str(exc), code=2) from None
-    rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"] + h.get("ghi_chu", [])) or "-")
-            for h in result.health]
-    widths = [max(len(str(r[i])) for r in rows + [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")])
-              for i in range(5)]
-    for row in [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")] + rows:
-        print("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip())
-    print(f"\nĐã tổng hợp {result.counts['tin_tuc']} tin, {result.counts['thu_tuc']} thủ tục, "
-          f"{result.counts['van_ban']} văn bản; {len(result.faulty)} nguồn có sự cố (vẫn giữ bản lưu gần nhất).")
-    code = _report(build_province(ROOT, _settings_file(production), OUTPUT, [result.province],
-                                  checked=result.checked))
+    # Held from the fetch to the provincial build it feeds: no other build runs in between (portal.lock).
+    with build_lock(ROOT):
+        try:
+            limits = _aggregate_limits(production)
+            result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day, dt.datetime.now().replace(microsecond=0),
+                                   limits, settings=typed)
+        except (LookupError, PortalError) as exc:
+            raise Exit(str(exc), code=2) from None
+        rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"] + h.get("ghi_chu", [])) or "-")
+                for h in result.health]
+        widths = [max(len(str(r[i])) for r in rows + [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")])
+                  for i in range(5)]
+        for row in [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")] + rows:
+            print("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip())
+        print(f"\nĐã tổng hợp {result.counts['tin_tuc']} tin, {result.counts['thu_tuc']} thủ tục, "
+              f"{result.counts['van_ban']} văn bản; {len(result.faulty)} nguồn có sự cố (vẫn giữ bản lưu gần nhất).")
+        code = _report(build_province(ROOT, _settings_file(production), OUTPUT, [result.province],
+                                      checked=result.checked))
     print(f"Xem: {OUTPUT / result.province / 'tong-hop' / 'index.html'}")
     if code:
         raise Exit(code=code)

@@ -16,6 +16,7 @@ from pathlib import Path
 from compliance.checks.context import Settings
 from compliance.engine import evaluate, read_province
 from portal import sites
+from portal.lock import build_lock
 
 from . import addresses, dashboard, merge, normalise, parse
 from .fetch import Request, Response, fetch_all
@@ -81,43 +82,44 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
               limits: Limits = Limits(), settings: Settings | None = None,
               resolver=socket.getaddrinfo) -> AggregateResult:
     """Run the whole aggregation and write ``ket-qua.json`` for the provincial site to render."""
-    store = Store(state_dir)
-    site = province_site(root)
-    registry = site.config["tong_hop"]
-    keep = registry.get("so_tin_moi_nguon", 50)
-    # 1. Collect: every remote channel at once, within the run deadline; local units from output/.
-    unit_list = units(root, registry)
-    records = {(u["ma"], c): _parsed_anew(store.channel(u["ma"], c)) for u in unit_list for c in CHANNELS}
-    responses = _fetch_remote(unit_list, records, limits, resolver)
-    # 2. Normalise: parse what arrived (or keep the last good copy), hold back items dated ahead.
-    collected = {u["ma"]: {c: _channel(u, c, records[u["ma"], c], responses.get((u["ma"], c)), output_dir, store,
-                                       now, keep, limits) for c in CHANNELS}
-                 for u in unit_list}
-    due = {u["ma"]: normalise.due_items(collected[u["ma"]]["tin-tuc"]["data"] or [], now, limits.clock_skew)
-           for u in unit_list}
-    # 3. Merge: one news stream, one catalog per export type.
-    news = merge.news_stream([(u, due[u["ma"]][0]) for u in unit_list], keep)
-    exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list if collected[u["ma"]][kind]["data"]]
-               for kind in ("thu-tuc", "van-ban")}
-    procedures, documents = merge.catalog(exports["thu-tuc"], "thu-tuc"), merge.catalog(exports["van-ban"], "van-ban")
-    # 4. Compliance of the units built here, and its trend over runs.
-    local = [u["ma"] for u in unit_list if u["noi_bo"]]
-    checked = read_province(root, None, cache_dir=root / ".cache" / "build")  # every site, light form
-    evaluation = evaluate(root, as_of, local, settings, checked=checked)
-    history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
-    write_json(store.history_path, history)
-    health = [_health(u, collected[u["ma"]], *due[u["ma"]]) for u in unit_list]
-    # 5. Write the result the provincial site renders (tong-hop/ pages, feeds and exports).
-    result = {
-        "phien_ban": "1.0", "ngay_danh_gia": as_of.isoformat(), "cong_tinh": site.id,
-        "tin_tuc": news, "thu_tuc": procedures, "van_ban": documents,
-        "so_lieu_thu_tuc": merge.procedure_counts(procedures), "so_lieu_van_ban": merge.document_counts(documents),
-        "tuan_thu": dashboard.grid(evaluation), "xu_huong": dashboard.trend(history),
-        "lich_su": history, "nguon": health,
-    }
-    write_json(store.result_path, result)
-    return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
-                                                   "van_ban": len(documents)}, checked)
+    with build_lock(root):  # one build or aggregation of a checkout at a time (portal.lock)
+        store = Store(state_dir)
+        site = province_site(root)
+        registry = site.config["tong_hop"]
+        keep = registry.get("so_tin_moi_nguon", 50)
+        # 1. Collect: every remote channel at once, within the run deadline; local units from output/.
+        unit_list = units(root, registry)
+        records = {(u["ma"], c): _parsed_anew(store.channel(u["ma"], c)) for u in unit_list for c in CHANNELS}
+        responses = _fetch_remote(unit_list, records, limits, resolver)
+        # 2. Normalise: parse what arrived (or keep the last good copy), hold back items dated ahead.
+        collected = {u["ma"]: {c: _channel(u, c, records[u["ma"], c], responses.get((u["ma"], c)), output_dir, store,
+                                           now, keep, limits) for c in CHANNELS}
+                     for u in unit_list}
+        due = {u["ma"]: normalise.due_items(collected[u["ma"]]["tin-tuc"]["data"] or [], now, limits.clock_skew)
+               for u in unit_list}
+        # 3. Merge: one news stream, one catalog per export type.
+        news = merge.news_stream([(u, due[u["ma"]][0]) for u in unit_list], keep)
+        exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list if collected[u["ma"]][kind]["data"]]
+                   for kind in ("thu-tuc", "van-ban")}
+        procedures, documents = merge.catalog(exports["thu-tuc"], "thu-tuc"), merge.catalog(exports["van-ban"], "van-ban")
+        # 4. Compliance of the units built here, and its trend over runs.
+        local = [u["ma"] for u in unit_list if u["noi_bo"]]
+        checked = read_province(root, None, cache_dir=root / ".cache" / "build")  # every site, light form
+        evaluation = evaluate(root, as_of, local, settings, checked=checked)
+        history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
+        write_json(store.history_path, history)
+        health = [_health(u, collected[u["ma"]], *due[u["ma"]]) for u in unit_list]
+        # 5. Write the result the provincial site renders (tong-hop/ pages, feeds and exports).
+        result = {
+            "phien_ban": "1.0", "ngay_danh_gia": as_of.isoformat(), "cong_tinh": site.id,
+            "tin_tuc": news, "thu_tuc": procedures, "van_ban": documents,
+            "so_lieu_thu_tuc": merge.procedure_counts(procedures), "so_lieu_van_ban": merge.document_counts(documents),
+            "tuan_thu": dashboard.grid(evaluation), "xu_huong": dashboard.trend(history),
+            "lich_su": history, "nguon": health,
+        }
+        write_json(store.result_path, result)
+        return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
+                                                       "van_ban": len(documents)}, checked)
 
 
 def _parsed_anew(record: dict) -> dict:
