@@ -347,3 +347,22 @@ def test_reserved_addresses_are_what_the_settings_make_the_site_write():
     assert slugs.reserved(news, section.url.split("/")[-1].removesuffix(".html"))
     assert settings["TAGS_SAVE_AS"] == f"tu-khoa/{slugs.TAG_LIST}.html"
     assert slugs.reserved(news, "trang-chu") is None and slugs.reserved(content_types.get("trang"), "index") is None
+
+
+def test_a_failure_is_not_cached_and_the_mended_file_is_checked_again(tmp_path, monkeypatch):
+    """The budget's verdict depends on the machine's load and a crash on the code: neither is kept in the
+    content-hash caches, so the next run checks the file again."""
+    site = tmp_path / "content" / "xa-hong"
+    (site / "tin-tuc").mkdir(parents=True)
+    shutil.copy(CORPUS / "content" / "xa-hong" / "site.yaml", site / "site.yaml")
+    paragraph = "Ủy ban nhân dân xã thông báo **lịch tiếp công dân** định kỳ.\n\n"
+    body = paragraph * ((document.MAX_FILE_BYTES - 200) // len(paragraph.encode()))
+    (site / "tin-tuc" / "dai.md").write_text(f"---\n{HEAD}---\n{body}", encoding="utf-8")
+    cache = tmp_path / ".cache" / "build"
+    monkeypatch.setattr(limits, "TIME_BUDGET_SECONDS", 0.1)
+    first = check.check_site(site, tmp_path, cache_dir=cache, light=True)
+    assert [p.code for p in first.problems] == ["qua-thoi-gian"]
+    assert check.check_site(site, tmp_path, cache_dir=cache, light=True, cached_only=True) is None
+    monkeypatch.setattr(limits, "TIME_BUDGET_SECONDS", 600.0)
+    again = check.check_site(site, tmp_path, cache_dir=cache, light=True)
+    assert again.ok and [d.rel for d in again.documents] == ["content/xa-hong/tin-tuc/dai.md"]

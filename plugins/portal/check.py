@@ -136,6 +136,7 @@ def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tup
         return None
     # 2. Each file parsed and validated, or taken from the content-hash cache.
     cache = DocumentCache(cache_dir, site_dir.name) if sections is None else DocumentCache(None, site_dir.name)
+    transient = False  # a file over its budget or whose check raised: tried again next run, so no light cache
     for entry in planned:
         if isinstance(entry, Problem):
             result.problems.append(entry)
@@ -146,6 +147,7 @@ def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tup
             doc, doc_problems, lasting = _load(Path(path), site_dir, type_id, root, max_bytes, embeds, rel_path)
             if lasting:
                 cache.put(rel_path, key, doc, doc_problems)
+            transient = transient or not lasting
         else:
             doc, doc_problems = cached
         result.problems.extend(doc_problems)
@@ -156,7 +158,7 @@ def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tup
     result.fingerprint = fingerprint
     result.metadata = metadata_digest(result.documents, assets, site_dir)
     cache.save()
-    if light and light_cache is not None:  # only light readers use it; a full read need not rewrite it
+    if light and light_cache is not None and not transient:  # only light readers use it
         write_pickle(light_cache, {"version": code_version(), "fingerprint": fingerprint, "max_bytes": max_bytes,
                                    "where": str(site_dir.resolve()), "check": result.light()})
     return result.light() if light else result
