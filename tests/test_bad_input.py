@@ -366,3 +366,30 @@ def test_a_failure_is_not_cached_and_the_mended_file_is_checked_again(tmp_path, 
     monkeypatch.setattr(limits, "TIME_BUDGET_SECONDS", 600.0)
     again = check.check_site(site, tmp_path, cache_dir=cache, light=True)
     assert again.ok and [d.rel for d in again.documents] == ["content/xa-hong/tin-tuc/dai.md"]
+
+
+def test_a_site_whose_whole_check_fails_is_one_problem_and_the_other_sites_build(tmp_path):
+    """Genuine failures outside any one content file: an attachment whose name is not UTF-8 (a zip made on
+    a Vietnamese Windows) breaks the listing of tep/, which no file-level guard covers; a site.yaml of the
+    historical level with a malformed hieu_luc used to raise in the province's own discovery."""
+    content = tmp_path / "content"
+    for site in ("so-mau", "so-tep", "xa-ten", "huyen-cu"):
+        shutil.copytree(SITES / "basic" / "content" / "so-mau", content / site)
+    with open(bytes(content / "so-tep" / "tep") + b"/bi\xeau-m\xe2u.pdf", "wb") as attachment:
+        attachment.write(b"%PDF-1.4\n")
+    with open(bytes(content / "xa-ten" / "tin-tuc") + b"/tin-m\xf4i.md", "wb") as news:
+        news.write(f"---\n{HEAD}---\nNội dung.\n".encode())
+    old = content / "huyen-cu" / "site.yaml"
+    old.write_text(old.read_text(encoding="utf-8").replace("cap: so-nganh", "cap: huyen\nhieu_luc: 2025"),
+                   encoding="utf-8")
+    result = build(tmp_path)
+    by_site = {s.site_id: s for s in result.sites}
+    assert {sid: s.built for sid, s in by_site.items()} == {"so-mau": True, "so-tep": False, "xa-ten": False,
+                                                            "huyen-cu": False}
+    [crash] = by_site["so-tep"].problems
+    assert (crash.path, crash.code) == ("content/so-tep", "loi-he-thong") and "(UnicodeEncodeError)" in crash.message
+    assert "Traceback" in crashes.log_path(tmp_path, "content/so-tep").read_text(encoding="utf-8")
+    [name] = by_site["xa-ten"].problems
+    assert (name.path, name.code) == ("content/xa-ten/tin-tuc/tin-m\ufffdi.md", "ten-tep")
+    assert {(p.field, p.code) for p in by_site["huyen-cu"].problems} >= {("hieu_luc", "sai-kieu"), ("cap", "cap-huyen")}
+    assert not any("Traceback" in p.format() for p in result.all_problems())

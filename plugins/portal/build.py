@@ -163,7 +163,10 @@ def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: 
 
 
 def _is_province(site_dir: Path, root: Path) -> bool:
-    site, _ = sites.load(site_dir, root)
+    try:
+        site, _ = sites.load(site_dir, root)
+    except Exception:  # noqa: BLE001 - the site's own check reports it; here it is just not the province
+        return False
     return bool(site and site.config.get("cap") == "tinh")
 
 
@@ -185,7 +188,7 @@ def _parallel(function, items: list, jobs: int, failed) -> list:
     with _pool(workers) as pool:
         futures = [pool.submit(function, item) for item in items]
         results = []
-        for item, future in zip(items, futures):
+        for item, future in zip(items, futures, strict=True):
             try:
                 results.append(future.result())
             except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: the other sites go on
@@ -207,8 +210,7 @@ def _check_worker(args) -> check.SiteCheck:
 
 def _check_failed(args, exc: Exception) -> check.SiteCheck:
     site_dir, root = args[0], args[1]
-    return check.SiteCheck(site_dir, None, problems=[crashes.file_problem(root, relpath(site_dir, root), exc,
-                                                                          "kiểm tra cổng chứa")])
+    return check.SiteCheck(site_dir, None, problems=[crashes.site_problem(root, relpath(site_dir, root), exc)])
 
 
 def _fingerprint(sid: str, checks: dict, cited: dict, evidence: dict, base: dict) -> str:

@@ -65,8 +65,8 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
         result = _check_site(site_dir, root, max_bytes, sections, cache_dir, light, cached_only)
     except Exception as exc:  # noqa: BLE001 - a failure outside any one file: the site's problem, not the run's
         base = Path(root) if root is not None else Path(site_dir).parent.parent
-        return SiteCheck(site_dir=site_dir, site=None,
-                         problems=[crashes.file_problem(base, relpath(site_dir, root), exc, "kiểm tra cổng chứa")])
+        problem = crashes.site_problem(base, relpath(site_dir, root), exc)
+        return SiteCheck(site_dir=site_dir, site=None, problems=[problem])
     if result is None:
         return None
     return schedule.apply(result, when, sites.configured_horizon(root))
@@ -107,6 +107,9 @@ def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tup
             if name.startswith("."):
                 continue
             rel_path = f"{rel}/{inner}"
+            if not _utf8(rel_path):
+                planned.append(_unreadable_name(rel_path))
+                continue
             if not name.lower().endswith(".md"):  # .MD, .Md: Markdown too (the reader takes every case)
                 planned.append(_not_markdown(rel_path, name))
                 continue
@@ -192,6 +195,22 @@ _OTHER_FILES = (
     ((".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp"), "đặt ảnh trong thư mục anh/ rồi chèn vào bài"),
     ((".html", ".htm"), "viết nội dung bằng Markdown trong tệp .md"),
 )
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # a name that was not UTF-8 on disk (os.walk keeps its bytes as surrogates)
+        return False
+
+
+def _unreadable_name(rel_path: str) -> Problem:
+    shown = rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return Problem(shown, 0, "Tên tệp hoặc thư mục không phải chữ UTF-8 (thường do giải nén tệp zip tạo trên Windows"
+                             " với bảng mã cũ) nên không đọc được và không được đăng.",
+                   expected="đổi tên tệp: chữ thường không dấu, số và dấu gạch ngang, ví dụ tin-moi.md",
+                   found=f"«{shown.rsplit('/', 1)[-1]}»", code="ten-tep")
 
 
 def _not_markdown(rel_path: str, name: str) -> Problem:

@@ -33,12 +33,22 @@ def write_log(path: Path, exc: BaseException, context: str = "") -> bool:
         return False
 
 
-def file_problem(root: Path, rel: str, exc: BaseException, stage: str = "kiểm tra") -> Problem:
-    """The problem of one file whose handling raised ``exc``; the traceback goes to its log file."""
+def file_problem(root: Path, rel: str, exc: BaseException) -> Problem:
+    """The problem of one file whose check raised ``exc``; the traceback goes to its log file."""
     log = log_path(root, rel)
-    saved = write_log(log, exc, f"{stage}: {rel}")
+    saved = write_log(log, exc, f"kiểm tra: {rel}")
     where = f" Chi tiết kỹ thuật cho bộ phận kỹ thuật: {relpath(log, root)}." if saved else ""
-    return Problem(rel, 0, f"Lỗi hệ thống khi {stage} tệp này ({type(exc).__name__}); tệp không được đăng, các tệp"
+    return Problem(rel, 0, f"Lỗi hệ thống khi kiểm tra tệp này ({type(exc).__name__}); tệp không được đăng, các tệp"
                            f" và cổng khác vẫn được xử lý bình thường.{where}",
                    expected="báo cho bộ phận kỹ thuật; trong lúc chờ, hãy kiểm tra phần vừa sửa trong tệp",
                    found=type(exc).__name__, code="loi-he-thong")
+
+
+def site_problem(root: Path, rel: str, exc: BaseException) -> Problem:
+    """The problem of a whole site whose check raised (or whose worker process died)."""
+    log = log_path(root, rel)
+    saved = write_log(log, exc, f"kiểm tra cổng: {rel}")
+    where = f" Chi tiết kỹ thuật cho bộ phận kỹ thuật: {relpath(log, root)}." if saved else ""
+    return Problem(rel, 0, f"Lỗi hệ thống khi kiểm tra cổng này ({type(exc).__name__}); cổng giữ nguyên bản đã xuất"
+                           f" bản, các cổng khác vẫn được xử lý bình thường.{where}",
+                   expected="báo cho bộ phận kỹ thuật", found=type(exc).__name__, code="loi-he-thong")

@@ -76,7 +76,8 @@ def load(site_dir: Path, root: Path | None = None) -> tuple[Site | None, list[Pr
     problems += schema.validate("site", parsed.data, rel, parsed.line_of)
     config = dict(parsed.data)
     if config.get("cap") == "huyen":
-        until = parse_date(str((config.get("hieu_luc") or {}).get("den_ngay", "")))
+        validity = config.get("hieu_luc")  # the schema reports a hieu_luc that is not a group of fields
+        until = parse_date(str(validity.get("den_ngay", ""))) if isinstance(validity, dict) else None
         if until is None or until.isoformat() > "2025-06-30":
             problems.append(Problem(rel, parsed.line_of(("cap",)),
                                     "Cấp huyện đã kết thúc hoạt động từ ngày 01/07/2025 (chính quyền địa phương hai cấp).",
