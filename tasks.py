@@ -1,7 +1,7 @@
 """Tasks for building, previewing and checking the province's portals (run with ``invoke``).
 
-    invoke build [--site ID ...] [--production]   build sites into output/<site>/
-    invoke check [--site ID ...]                  validate content without building
+    invoke build [--site ID ...] [--production] [--as-of D]   build sites into output/<site>/
+    invoke check [--site ID ...] [--as-of D]       validate content without building
     invoke serve [--port 8000]                    preview with rebuild on change
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from portal import check as checking  # noqa: E402
-from portal import console, content_types, scaffold, sites  # noqa: E402
+from portal import console, content_types, scaffold, schedule, sites  # noqa: E402
 from portal.build import build_province  # noqa: E402
 from portal.problems import ERROR, PortalError  # noqa: E402
 
@@ -74,6 +74,10 @@ def _report(result) -> int:
         rows.append((s.site_id, s.name, state, errors, warnings))
     if rows:
         print(console.summary_table(rows))
+    waiting = [(rel, when) for s in result.sites for rel, when in s.scheduled]
+    if waiting:
+        print(f"\nHẹn giờ đăng ({len(waiting)} bài, chưa xuất bản; lần xây dựng đầu tiên sau giờ hẹn sẽ đăng):")
+        print("\n".join(f"    {rel}: đăng từ {when}" for rel, when in waiting))
     errors, warnings = console.count(problems)
     built = sum(s.built for s in result.sites)
     unchanged = sum(s.skipped for s in result.sites)
@@ -88,14 +92,16 @@ def _report(result) -> int:
     "jobs": "số tiến trình song song (mặc định: số lõi CPU)",
     "no_search": "bỏ qua bước tạo chỉ mục tìm kiếm Pagefind",
     "force": "xây dựng lại cả các cổng không có thay đổi",
+    "as_of": "xây dựng như vào thời điểm này, YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\" (mặc định: bây giờ): bài hẹn giờ"
+             " đăng sau thời điểm này chưa được đăng; cũng là ngày đánh giá tuân thủ",
 })
-def build(c, site=None, production=False, jobs=0, no_search=False, force=False):
+def build(c, site=None, production=False, jobs=0, no_search=False, force=False, as_of=""):
     """Build every site (or the given ones) into output/<site>/; a failed site keeps its last good output.
 
     A site whose inputs did not change since its last build is skipped (content hashes, not mtimes).
     """
     result = build_province(ROOT, _settings_file(production), OUTPUT, site or None, jobs=int(jobs),
-                            search=not no_search, force=force)
+                            search=not no_search, force=force, now=_as_of(as_of))
     code = _report(result)
     index = OUTPUT / "index.html"
     if index.exists():
@@ -105,8 +111,22 @@ def build(c, site=None, production=False, jobs=0, no_search=False, force=False):
         raise Exit(code=code)
 
 
-@task(iterable=["site"], help={"site": "mã cổng cần kiểm tra (lặp lại để chọn nhiều cổng)"})
-def check(c, site=None):
+def _as_of(text: str):
+    """``--as-of`` of build and check: None (now) or the moment given; exit 2 when it is not one."""
+    if not text:
+        return None
+    moment = schedule.parse_as_of(text)
+    if moment is None:
+        raise Exit(f"--as-of phải là ngày (giờ) có thật dạng YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\", đang là «{text}».",
+                   code=2)
+    return moment
+
+
+@task(iterable=["site"], help={
+    "site": "mã cổng cần kiểm tra (lặp lại để chọn nhiều cổng)",
+    "as_of": "kiểm tra như vào thời điểm này, YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\" (mặc định: bây giờ)",
+})
+def check(c, site=None, as_of=""):
     """Validate content and site.yaml of every site (or the given ones) without building anything."""
     site_dirs, problems = sites.discover(CONTENT, ROOT)
     if site:
@@ -114,10 +134,11 @@ def check(c, site=None):
         if unknown:
             raise Exit(f"Không có cổng: {', '.join(sorted(unknown))}", code=2)
         site_dirs = [d for d in site_dirs if d.name in site]
-    rows = []
+    rows, waiting, now = [], [], _as_of(as_of)
     for site_dir in site_dirs:
-        result = checking.check_site(site_dir, ROOT)
+        result = checking.check_site(site_dir, ROOT, now=now)
         problems += result.problems
+        waiting += [d.rel for d in result.scheduled]
         errors, warnings = console.count(result.problems)
         rows.append((site_dir.name, result.site.name if result.site else "", "đạt" if result.ok else "LỖI",
                      errors, warnings))
@@ -125,6 +146,8 @@ def check(c, site=None):
         print(console.format_problems(problems) + "\n")
     print(console.summary_table(rows))
     errors, warnings = console.count(problems)
+    if waiting:
+        print(f"\nHẹn giờ đăng (đã kiểm tra, chưa xuất bản): {', '.join(waiting)}")
     print(f"\nĐã kiểm tra {len(rows)} cổng: {errors} lỗi, {warnings} cảnh báo.")
     if any(p.severity == ERROR for p in problems):
         raise Exit(code=1)
@@ -164,7 +187,8 @@ def serve(c, port=8000, site=None):
 def new(c, type, site, title=""):  # noqa: A002 - 'type' is the option editors type
     """Create a new item of the given type in a site, with valid front matter to fill in."""
     try:
-        path = scaffold.create(CONTENT, site, type, title, dt.datetime.now())
+        # Vietnam time: an item made now is due now, not scheduled hours ahead on a machine in another zone.
+        path = scaffold.create(CONTENT, site, type, title, schedule.now())
     except scaffold.ScaffoldError as exc:
         raise Exit(str(exc), code=2) from None
     print(f"Đã tạo {path.relative_to(ROOT)}; hãy điền các trường còn trống rồi chạy: invoke check --site {site}")
