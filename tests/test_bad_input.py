@@ -252,7 +252,7 @@ def test_a_library_failure_is_that_files_problem_with_the_traceback_in_a_log(pro
     log = crashes.log_path(corpus, "content/xa-hong/tin-tuc/loi-thu-vien.md")
     assert log.name in problem.message
     text = log.read_text(encoding="utf-8")
-    assert text.startswith("kiểm tra: content/xa-hong/tin-tuc/loi-thu-vien.md") and "Traceback" in text
+    assert text.startswith("kiểm tra tệp này: content/xa-hong/tin-tuc/loi-thu-vien.md") and "Traceback" in text
     assert "AssertionError" in text and "_markupbase.py" in text
 
 

@@ -17,7 +17,6 @@ import json
 import multiprocessing
 import os
 import time
-import traceback
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -222,7 +221,7 @@ def _check_worker(args) -> check.SiteCheck:
 
 def _check_failed(args, exc: Exception) -> check.SiteCheck:
     site_dir, root = args[0], args[1]
-    return check.SiteCheck(site_dir, None, problems=[crashes.site_problem(root, relpath(site_dir, root), exc)])
+    return check.SiteCheck(site_dir, None, problems=[crashes.problem(root, relpath(site_dir, root), exc, "cong")])
 
 
 def _fingerprint(sid: str, checks: dict, cited: dict, evidence: dict, base: dict) -> str:
@@ -359,7 +358,7 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
             return result
         result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
         result.built = True
-        (task.output_dir / f".crash-{site_id}.log").unlink(missing_ok=True)  # an earlier crash, now mended
+        _crash_log(task).unlink(missing_ok=True)  # an earlier crash, now mended
         if result.pages is not None:
             incremental.write_manifest(incremental.manifest_path(task.root / CACHE, site_id), task.output_dir / site_id,
                                        result.pages, search)
@@ -373,15 +372,15 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
 
 
 def _crashed(task: SiteTask, result: SiteResult, exc: Exception) -> SiteResult:
-    site_id = task.site_dir.name
-    log = task.output_dir / f".crash-{site_id}.log"
-    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-    result.problems.append(Problem(relpath(task.site_dir, task.root), 0,
-                                   f"Lỗi hệ thống khi xây dựng cổng ({type(exc).__name__}: {exc}). "
-                                   f"Chi tiết kỹ thuật: {relpath(log, task.root)}", code="loi-he-thong"))
-    result.crash = str(log)
+    problem = crashes.problem(task.root, relpath(task.site_dir, task.root), exc, "xay-dung")
+    result.problems.append(problem)
+    result.crash = str(_crash_log(task))
     result.built = False
     return result
+
+
+def _crash_log(task: SiteTask) -> Path:
+    return crashes.log_path(task.root, f"{relpath(task.site_dir, task.root)}.xay-dung")
 
 
 def _render_all(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:

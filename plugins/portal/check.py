@@ -65,7 +65,7 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
         result = _check_site(site_dir, root, max_bytes, sections, cache_dir, light, cached_only)
     except Exception as exc:  # noqa: BLE001 - a failure outside any one file: the site's problem, not the run's
         base = Path(root) if root is not None else Path(site_dir).parent.parent
-        problem = crashes.site_problem(base, relpath(site_dir, root), exc)
+        problem = crashes.problem(base, relpath(site_dir, root), exc, "cong")
         return SiteCheck(site_dir=site_dir, site=None, problems=[problem])
     if result is None:
         return None
@@ -182,7 +182,7 @@ def _load(path: Path, site_dir: Path, type_id: str, root: Path | None, max_bytes
         return None, [limits.over_budget(rel, seconds)], False
     except Exception as exc:  # noqa: BLE001 - any failure of ours or a library's is this file's alone
         base = Path(root) if root is not None else Path(site_dir).parent.parent
-        return None, [crashes.file_problem(base, rel, exc)], False
+        return None, [crashes.problem(base, rel, exc, "tep")], False
 
 
 # Files editors drop into a section folder that are not read, with what to do instead.

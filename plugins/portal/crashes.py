@@ -33,22 +33,23 @@ def write_log(path: Path, exc: BaseException, context: str = "") -> bool:
         return False
 
 
-def file_problem(root: Path, rel: str, exc: BaseException) -> Problem:
-    """The problem of one file whose check raised ``exc``; the traceback goes to its log file."""
-    log = log_path(root, rel)
-    saved = write_log(log, exc, f"kiểm tra: {rel}")
-    where = f" Chi tiết kỹ thuật cho bộ phận kỹ thuật: {relpath(log, root)}." if saved else ""
-    return Problem(rel, 0, f"Lỗi hệ thống khi kiểm tra tệp này ({type(exc).__name__}); tệp không được đăng, các tệp"
-                           f" và cổng khác vẫn được xử lý bình thường.{where}",
-                   expected="báo cho bộ phận kỹ thuật; trong lúc chờ, hãy kiểm tra phần vừa sửa trong tệp",
-                   found=type(exc).__name__, code="loi-he-thong")
+# stage → (what was being done, what happens now, what to do)
+STAGES = {
+    "tep": ("kiểm tra tệp này", "tệp không được đăng, các tệp và cổng khác vẫn được xử lý bình thường",
+            "báo cho bộ phận kỹ thuật; trong lúc chờ, hãy kiểm tra phần vừa sửa trong tệp"),
+    "cong": ("kiểm tra cổng này", "cổng giữ nguyên bản đã xuất bản, các cổng khác vẫn được xử lý bình thường",
+             "báo cho bộ phận kỹ thuật"),
+    "xay-dung": ("xây dựng cổng này", "cổng giữ nguyên bản đã xuất bản, các cổng khác vẫn được xây dựng",
+                 "báo cho bộ phận kỹ thuật"),
+}
 
 
-def site_problem(root: Path, rel: str, exc: BaseException) -> Problem:
-    """The problem of a whole site whose check raised (or whose worker process died)."""
-    log = log_path(root, rel)
-    saved = write_log(log, exc, f"kiểm tra cổng: {rel}")
+def problem(root: Path, rel: str, exc: BaseException, stage: str) -> Problem:
+    """The problem of the file or site ``rel`` whose ``stage`` (a key of :data:`STAGES`) raised ``exc``;
+    the traceback goes to its log file under ``.cache/loi-he-thong/`` (never into ``output/``)."""
+    doing, outcome, advice = STAGES[stage]
+    log = log_path(root, rel if stage != "xay-dung" else f"{rel}.xay-dung")
+    saved = write_log(log, exc, f"{doing}: {rel}")
     where = f" Chi tiết kỹ thuật cho bộ phận kỹ thuật: {relpath(log, root)}." if saved else ""
-    return Problem(rel, 0, f"Lỗi hệ thống khi kiểm tra cổng này ({type(exc).__name__}); cổng giữ nguyên bản đã xuất"
-                           f" bản, các cổng khác vẫn được xử lý bình thường.{where}",
-                   expected="báo cho bộ phận kỹ thuật", found=type(exc).__name__, code="loi-he-thong")
+    return Problem(rel, 0, f"Lỗi hệ thống khi {doing} ({type(exc).__name__}); {outcome}.{where}",
+                   expected=advice, found=type(exc).__name__, code="loi-he-thong")
