@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import attachments, content_types, document, paths, sanitize, sites
+from . import attachments, content_types, document, paths, periods, sanitize, sites
 from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -123,6 +123,7 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
     result.problems.extend(_url_collisions(result.documents))
     result.problems.extend(document.asset_problems(site_dir, root))
     result.problems.extend(attachments.problems(site_dir, root))
+    result.problems.extend(periods.problems(result.documents))
     result.fingerprint = fingerprint
     result.metadata = metadata_digest(result.documents, assets, site_dir)
     cache.save()
