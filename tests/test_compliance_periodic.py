@@ -169,6 +169,11 @@ def test_bad_periodic_rule_gets_vietnamese_messages(tmp_path):
     ruleset, problems = rules.load_file(path, tmp_path)
     assert ruleset is None and [(p.field, p.line, p.message, p.found) for p in problems] == \
         [("quy_tac[1].han.muon_nhat[1].ngay", 17, "Ngày không có thật.", "«30/02»")]
+    path.write_text(text.replace("30/02", "30/04").replace("chuyen_muc: ngan-sach", "chuyen_muc: du-an"),
+                    encoding="utf-8")
+    ruleset, problems = rules.load_file(path, tmp_path)
+    assert ruleset is None and [(p.field, p.label, p.expected) for p in problems] == \
+        [("quy_tac[1].chuyen_muc", "Chuyên mục", "«ngan-sach»")]
 
 
 def test_reports_show_the_period_and_the_deadline(root, tmp_path):
