@@ -60,7 +60,7 @@ def disclosure(rule, ctx: SiteContext) -> list[Finding]:
     section = rule.tham_so["chuyen_muc"]
     reports = _reports(ctx, section, kind)
     instances = []
-    slots = {periods.SLOT[k] for r in versions for k in r.tham_so["ky"]}
+    slots = sorted({periods.SLOT[k] for r in versions for k in r.tham_so["ky"]})
     for year in range(ctx.as_of.year + 1, ctx.as_of.year - YEARS_BACK - 1, -1):
         for slot in slots:
             instance = _instance(ctx, versions, year, slot, *reports.get((year, slot), (None, False)))
