@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import attachments, content_types, crashes, document, limits, paths, sanitize, schedule, sites
+from . import attachments, content_types, crashes, document, limits, paths, periods, sanitize, schedule, sites
 from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -159,6 +159,7 @@ def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tup
     result.problems.extend(_url_collisions(result.documents))
     result.problems.extend(document.asset_problems(site_dir, root))
     result.problems.extend(attachments.problems(site_dir, root))
+    result.problems.extend(periods.problems(result.documents))
     result.fingerprint = fingerprint
     result.metadata = metadata_digest(result.documents, assets, site_dir)
     cache.save()
