@@ -83,3 +83,13 @@ OUTPUT_SOURCES = False
 # but published only by the first build at or after that moment; a date more than this many days ahead
 # is an error (year 9999 is a typing mistake, not a schedule).
 PORTAL_SCHEDULE_HORIZON_DAYS = 365
+
+# Where a procedure (TTHC) page sends readers for the full national entry when it has no lien_ket_dvc of its
+# own, and names the national portal: keys and defaults in plugins/portal/procedures.py (NATIONAL_PORTAL).
+# The national portal addresses a procedure by an internal id, not by its code: "tra_cuu" is its procedure
+# search; a portal that searches by code can be given as "tra_cuu_theo_ma" with "{ma}" where the code goes.
+PORTAL_DVC_QUOC_GIA = {
+    "ten": "Cổng Dịch vụ công quốc gia",
+    "dia_chi": "https://dichvucong.gov.vn",
+    "tra_cuu": "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html",
+}

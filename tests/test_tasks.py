@@ -62,7 +62,7 @@ def test_production_build_uses_absolute_urls(tmp_path):
 
 @pytest.mark.parametrize("kind", ["tin-tuc", "thong-bao", "pho-bien-phap-luat", "van-ban", "thu-tuc",
                                   "lich-cong-tac", "hoi-dap", "du-an", "quy-hoach", "trang"])
-def test_new_scaffolds_a_file_that_passes_check(tmp_path, kind):
+def test_new_scaffolds_a_form_whose_placeholders_check_names_line_by_line(tmp_path, kind):
     root = project(tmp_path, "basic")
     shutil.rmtree(root / "content" / "xa-loi")
     proc = run(root, "new", "--type", kind, "--site", "so-mau", "--title", "Bài viết thử nghiệm mới")
@@ -70,7 +70,31 @@ def test_new_scaffolds_a_file_that_passes_check(tmp_path, kind):
     created = list((root / "content" / "so-mau" / kind).glob("*bai-viet-thu-nghiem-moi.md"))
     assert len(created) == 1
     check = run(root, "check", "--site", "so-mau")
+    # Nothing a scaffold makes up is published: every value left to fill is an error on its own line.
+    assert check.returncode == 1, check.stdout
+    errors = [line for line in check.stdout.splitlines() if ": LỖI" in line]
+    rel = f"content/so-mau/{kind}/{created[0].name}"
+    assert errors and all(line.startswith(rel + ":") and "«invoke new» điền" in line for line in errors), errors
+    lines = created[0].read_text(encoding="utf-8").splitlines()
+    for line in errors:
+        number = int(line.split(":")[1])
+        assert "(điền " in lines[number - 1] or "(chọn một: " in lines[number - 1] or \
+            lines[number - 1] == "Nội dung viết bằng Markdown tại đây.", (line, lines[number - 1])
+
+
+def test_a_scaffolded_procedure_filled_in_is_published_with_what_is_known(tmp_path):
+    root = project(tmp_path, "basic")
+    shutil.rmtree(root / "content" / "xa-loi")
+    run(root, "new", "--type", "thu-tuc", "--site", "so-mau", "--title", "Cấp bản sao trích lục hộ tịch")
+    path = next((root / "content" / "so-mau" / "thu-tuc").glob("*cap-ban-sao-trich-luc-ho-tich.md"))
+    text = path.read_text(encoding="utf-8")
+    assert "«chưa đủ thông tin»" in text  # the form says what to do with a field the editor does not have
+    path.write_text(text.replace("(điền cơ quan thực hiện)", "Sở Tư pháp tỉnh Mẫu")
+                    .replace("Nội dung viết bằng Markdown tại đây.", ""), encoding="utf-8")
+    check = run(root, "check", "--site", "so-mau")
     assert check.returncode == 0, check.stdout
+    assert "CẢNH BÁO trường «Mã thủ tục» (ma_thu_tuc): Chưa có trường này: thủ tục được đăng ở trạng thái" \
+        " «chưa đủ thông tin»" in check.stdout
 
 
 @pytest.mark.parametrize("kind", ["du-thao", "ngan-sach"])

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from portal import schema
+from portal import facets, procedures, schema
+
+FACETS = ("linh_vuc", "co_quan_thuc_hien")  # the procedure catalog's text filters
+SHOWN = 3  # records named in a note; the rest are counted
 
 
 def news_stream(channels: list[tuple[dict, list[dict]]], limit: int) -> list[dict]:
@@ -40,6 +43,7 @@ def procedure_counts(records: list[dict]) -> dict:
         "toan_trinh": sum(r.get("muc_do") == "toan-trinh" for r in records),
         "mot_phan": sum(r.get("muc_do") == "mot-phan" for r in records),
         "khong_truc_tuyen": sum(not r.get("muc_do") for r in records),
+        "chua_du_thong_tin": sum(r.get("tinh_trang_du_lieu") == procedures.INCOMPLETE for r in records),
         "theo_cap": [{"cap": k, "nhan": schema.value_label("thu-tuc", ("cap_thuc_hien", 0), k), "so": v}
                      for k, v in sorted(levels.items())],
         "theo_don_vi": [{"don_vi": k, "so": v} for k, v in sorted(units.items())],
@@ -53,3 +57,24 @@ def document_counts(records: list[dict]) -> dict:
             "con_hieu_luc": sum(r.get("tinh_trang") == "con-hieu-luc" for r in records),
             "theo_loai": [{"loai": k, "so": v} for k, v in sorted(kinds.items())],
             "theo_don_vi": [{"don_vi": k, "so": v} for k, v in sorted(units.items())]}
+
+
+def spelling_notes(records: list[dict]) -> dict[str, list[str]]:
+    """Unit code → a note for each of its lĩnh vực / cơ quan spellings the province's filters show another
+    way ("Hộ Tịch" shown as "Hộ tịch": one value, :mod:`portal.facets`), naming its records."""
+    notes: dict[str, list[str]] = {}
+    for key in FACETS:
+        label = schema.label("thu-tuc", (key,)).lower()
+        for group in facets.variants((r.get(key), r) for r in records):
+            for spelling, found in sorted(group.others().items()):
+                by_unit: dict[str, list[str]] = {}
+                for record in found:
+                    by_unit.setdefault(record["don_vi_goc"]["ma"], []).append(record["id"])
+                for unit, ids in sorted(by_unit.items()):
+                    more = f" và {len(ids) - SHOWN} bản ghi khác" if len(ids) > SHOWN else ""
+                    named = ", ".join(sorted(ids)[:SHOWN])
+                    notes.setdefault(unit, []).append(
+                        f"thu-tuc: {label} «{spelling}» ({named}{more}) chỉ khác «{group.chosen}» ở chữ hoa, chữ"
+                        " thường, khoảng trắng hoặc cách gõ dấu; bộ lọc danh mục toàn tỉnh gộp làm một và hiện"
+                        f" «{group.chosen}».")
+    return notes

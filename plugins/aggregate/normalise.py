@@ -11,7 +11,9 @@ News (``tin-tuc``), after parsing:
 Exports (``thu-tuc``, ``van-ban``), valid against ``export.schema.json`` (which requires only ``id``,
 ``url``, ``tieu_de``, ``ngay`` per record): every other field the province reads is optional and must
 have its type (text, list of texts, ISO date), or it is left out; a label ``<field>_nhan`` the unit left
-out is filled from the schema; at most ``max_records`` records are kept, newest first.
+out is filled from the schema; a procedure without its completeness state (an export older than 1.1, or
+another portal's) gets it computed from its fields, as the unit's own page would (``portal.procedures``);
+at most ``max_records`` records are kept, newest first.
 
 Every rule that removes or changes something returns a Vietnamese note for the source's health. The
 functions are idempotent: the pipeline applies them again to data stored by an older version.
@@ -22,9 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from portal import schema
+from portal import procedures, schema
 
-VERSION = 2  # stored data normalised by an older version is normalised again (pipeline.py)
+VERSION = 3  # stored data normalised by an older version is normalised again (pipeline.py)
 
 TEXT, TEXTS, DATE = "chuỗi ký tự", "danh sách chuỗi ký tự", "ngày dạng 2026-11-01"
 # Optional record fields the province reads (merge counts, catalog pages, the province-wide exports).
@@ -34,7 +36,8 @@ READ_FIELDS = {
                 "ngay_ban_hanh": DATE, "trich_yeu": TEXT, "tinh_trang": TEXT, "tinh_trang_nhan": TEXT,
                 "cap_nhat": DATE},
     "thu-tuc": {"ma_thu_tuc": TEXT, "linh_vuc": TEXT, "cap_thuc_hien": TEXTS, "muc_do": TEXT, "muc_do_nhan": TEXT,
-                "co_quan_thuc_hien": TEXT, "cap_nhat": DATE},
+                "co_quan_thuc_hien": TEXT, "cap_nhat": DATE, "tinh_trang_du_lieu": TEXT, "truong_con_thieu": TEXTS,
+                "hinh_thuc_nop": TEXT},
 }
 SHOWN = 3  # examples named in a note; the rest are counted
 
@@ -97,6 +100,8 @@ def _record(record: dict, kind: str, dropped: list[str]) -> dict:
         label_key = f"{key}_nhan"
         if isinstance(value, str) and label_key not in out and schema.subschema(kind, (key,)).get("x-labels"):
             out[label_key] = schema.value_label(kind, (key,), value)
+    if kind == "thu-tuc" and out.get("tinh_trang_du_lieu") not in procedures.STATE_LABELS:
+        out.update(procedures.export_fields(out))
     return out
 
 

@@ -109,6 +109,9 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
         history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
         write_json(store.history_path, history)
         health = [_health(u, collected[u["ma"]], *due[u["ma"]]) for u in unit_list]
+        spellings = merge.spelling_notes(procedures)  # one lĩnh vực written two ways is one filter value
+        for entry in health:
+            entry["ghi_chu"] += spellings.get(entry["ma"], [])
         # 5. Write the result the provincial site renders (tong-hop/ pages, feeds and exports).
         result = {
             "phien_ban": "1.0", "ngay_danh_gia": as_of.isoformat(), "cong_tinh": site.id,

@@ -15,7 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import attachments, content_types, crashes, document, limits, paths, periods, sanitize, schedule, sites
+from . import (attachments, content_types, crashes, document, limits, paths, periods, procedure_checks, sanitize,
+               schedule, sites)
 from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -156,7 +157,13 @@ def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tup
         result.problems.extend(doc_problems)
         if doc is not None and not any(p.severity == ERROR for p in doc_problems):
             result.documents.append(doc)
-    result.problems.extend(_url_collisions(result.documents))
+    # Procedures taken together (codes, levels, spellings); two files sharing a code also share an address:
+    # said once, as the duplicate code it is.
+    shared = procedure_checks.site_problems(result.documents, site.config if site else None,
+                                            relpath(site_dir / sites.SITE_FILE, root))
+    result.problems.extend(shared)
+    duplicates = procedure_checks.duplicate_files(shared)
+    result.problems.extend(p for p in _url_collisions(result.documents) if p.path not in duplicates)
     result.problems.extend(document.asset_problems(site_dir, root))
     result.problems.extend(attachments.problems(site_dir, root))
     result.problems.extend(periods.problems(result.documents))

@@ -3,9 +3,11 @@
 Stages, in order: read bytes (size cap; a symlink out of the site is refused) → decode (UTF-8
 only; legacy encodings are named; double-encoded text and lone CRs are warned about) → control
 characters (:mod:`portal.characters`, before YAML sees them) → split and parse front matter (line
-numbers kept) → validate against the type's schema → convert dates → check referenced files (front
-matter and body) → type-specific rules → bidirectional controls → shape of the body
-(:mod:`portal.limits`) → raw HTML (:mod:`portal.sanitize`) → slug and URL (reserved addresses refused).
+numbers kept) → placeholders and fillers (:mod:`portal.placeholders`) → validate against the type's
+schema → convert dates → check referenced files (front matter and body) → type-specific rules
+(sessions of a schedule: :mod:`portal.sessions`; procedures: :mod:`portal.procedure_checks`) → bidirectional
+controls → shape of the body (:mod:`portal.limits`) → raw HTML (:mod:`portal.sanitize`) → slug and URL
+(reserved addresses refused).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import characters, content_types, limits, markup, paths, sanitize, schema, slugs
+from . import (characters, content_types, limits, markup, paths, placeholders, procedure_checks, sanitize, schema,
+               sessions, slugs)
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source, double_encoding_message, find_double_encoding
 from .frontmatter import FrontMatterError, Parsed, parse
@@ -150,8 +153,10 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
     problems += characters.with_fields(controls, lambda line: _field_at(type_id, parsed, line))
     problems += [Problem(rel, line, "Trường bị khai báo hai lần; chỉ giữ một dòng.", field=schema.dotted(p),
                          label=schema.label(type_id, p), code="lap-truong") for p, line in parsed.duplicates]
-    problems += schema.validate(type_id, parsed.data, rel, parsed.line_of)
-    fields = _convert(type_id, parsed.data, ())
+    data, stand_ins = placeholders.scan(type_id, parsed.data, parsed.body, parsed.body_line, rel, parsed.line_of)
+    problems += stand_ins + placeholders.without_repeats(schema.validate(type_id, data, rel, parsed.line_of),
+                                                         stand_ins)
+    fields = _convert(type_id, data, ())
     problems += _check_files(type_id, fields, site_dir, rel, parsed)
     doc = Document(source=os.fspath(path), rel=rel, type=ctype, fields=fields, body=parsed.body,
                    body_line=parsed.body_line, lines=parsed.lines)
@@ -171,7 +176,9 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
                      sanitize.find_problems(doc.body, doc.body_line, rel, allowed_embeds, html=doc.html or None,
                                             shape_checked=True))
     doc.summary_key = summary_key(doc, problems)
-    if not any(p.severity == ERROR for p in problems):
+    if any(p.severity == ERROR for p in problems):  # not published: "published as incomplete" would be untrue
+        problems = [p for p in problems if p.code != procedure_checks.MISSING]
+    else:
         doc.title = _title(doc)
         doc.slug = fields.get("duong_dan") or _slug(doc)
         if not doc.slug:
@@ -224,6 +231,8 @@ def _reserved(doc: Document) -> list[Problem]:
 
 def _slug_source(doc: Document) -> str:
     """The field the slug was made from, when there is no ``duong_dan``."""
+    if doc.type.id == "thu-tuc" and not doc.fields.get("ma_thu_tuc"):
+        return "tieu_de"  # a procedure without its national code is addressed by its name
     return {"van-ban": "so_ky_hieu", "thu-tuc": "ma_thu_tuc", "lich-cong-tac": "tu_ngay"}.get(doc.type.id, "tieu_de")
 
 
@@ -322,6 +331,10 @@ def _rules(doc: Document) -> list[Problem]:
         what = "câu trả lời" if tid == "hoi-dap" else "nội dung bài viết"
         problems.append(Problem(doc.rel, doc.body_line, f"Thiếu {what} sau dòng «---».",
                                 expected=f"{what} viết bằng Markdown", found="(trống)", code="thieu-noi-dung"))
+    if tid == "lich-cong-tac":
+        problems += sessions.complete(f, doc.rel, doc.line_of)
+    if tid == "thu-tuc":
+        problems += procedure_checks.file_problems(doc)
     if tid == "lich-cong-tac" and is_date(f.get("tu_ngay")):
         start = f["tu_ngay"]
         if start.weekday() != 0:
@@ -451,7 +464,7 @@ def _slug(doc: Document) -> str:
     f, tid = doc.fields, doc.type.id
     if tid == "van-ban":
         return slugify(f["so_ky_hieu"])
-    if tid == "thu-tuc":
+    if tid == "thu-tuc" and f.get("ma_thu_tuc"):
         return slugify(f["ma_thu_tuc"])
     if tid == "lich-cong-tac":
         year, week, _ = f["tu_ngay"].isocalendar()

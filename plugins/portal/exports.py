@@ -1,7 +1,9 @@
 """Machine-readable outputs of a site: JSON exports of văn bản and TTHC, sitemap.xml, robots.txt.
 
 The JSON exports follow ``schemas/export.schema.json`` (documented in docs/exports.md) and are
-what the provincial portal aggregates. Output is deterministic: no build time, stable order.
+what the provincial portal aggregates. A procedure's record also carries what its page says of it
+(:func:`portal.procedures.export_fields`): complete or "chưa đủ thông tin", the missing fields, how it
+is submitted. Output is deterministic: no build time, stable order.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import json
 import os
 from xml.sax.saxutils import escape
 
-from . import content_types, schema
+from . import content_types, procedures, schema
 
-EXPORT_VERSION = "1.0"
+EXPORT_VERSION = "1.1"  # 1.1: procedures carry their completeness state and how they are submitted
 EXPORT_TYPES = ("van-ban", "thu-tuc")
 
 
@@ -42,6 +44,8 @@ def export_items(type_id: str, items, site: dict) -> dict:
         for key, value in list(record.items()):
             if isinstance(value, str) and schema.subschema(type_id, (key,)).get("x-labels"):
                 record[key + "_nhan"] = schema.value_label(type_id, (key,), value)
+        if type_id == "thu-tuc":
+            record.update(procedures.export_fields(item.fields))  # the state the page shows, for aggregators
         _absolutise_files(record, base)
         records.append(record)
     latest = max((i.fields.get("cap_nhat") or i.fields["ngay"] for i in items), default=None,

@@ -1,7 +1,10 @@
 """``invoke new``: a new content file whose front matter follows the type's schema.
 
-Required fields get a placeholder that passes validation (the editor replaces it); optional
-fields are listed as comments with their Vietnamese labels, so the file doubles as a form.
+Required fields get a placeholder the editor must replace (:mod:`portal.placeholders`: ``(điền …)``,
+``(chọn một: …)``, and the body line): ``invoke check`` reports each one as an error with its line,
+so nothing made up is ever published. Only values that are right by construction are written as
+they are: the title given, the posting date (now), a schedule's coming week. Optional fields are
+listed as comments with their Vietnamese labels, so the file doubles as a form.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import content_types, schema
+from . import content_types, placeholders, schema
 from .slugs import slugify
 
 
@@ -39,13 +42,16 @@ def create(content_dir: Path, site_id: str, type_id: str, title: str, now: dt.da
 def render(type_id: str, title: str, now: dt.datetime, slug: str) -> str:
     fields = _required_fields(type_id, title, now, slug)
     lines = ["---", f"# {schema.schema(type_id)['title']}: các trường có dấu # ở đầu là không bắt buộc."]
+    if schema.schema(type_id).get("x-truong-quoc-gia"):
+        lines.append("# Trường nào chưa có trên Cổng Dịch vụ công quốc gia hoặc quyết định công bố thì để nguyên dấu #"
+                     " (không tự đặt giá trị): trang sẽ ghi rõ thủ tục «chưa đủ thông tin».")
     for key in schema.properties_of(schema.subschema(type_id, ())):
         label = schema.label(type_id, (key,))
         if key in fields:
             lines += _yaml(key, fields[key], label)
         else:
             lines.append(f"# {key}:   # {label}")
-    lines += ["---", "", "Nội dung viết bằng Markdown tại đây.", ""]
+    lines += ["---", "", placeholders.BODY, ""]
     return "\n".join(lines)
 
 
@@ -69,31 +75,31 @@ def _placeholder(type_id: str, path: tuple, now: dt.datetime, slug: str):
     node = schema.subschema(type_id, path)
     kind, name = node.get("type"), path[-1]
     next_monday = (now + dt.timedelta(days=7 - now.weekday())).date()
-    if name == "so_ky_hieu":
-        return "01/QĐ-UBND"
-    if name == "ma_thu_tuc":
-        return "1.000000.000.00.00.H99"
     if type_id == "lich-cong-tac" and name in ("tu_ngay", "ngay"):
         return next_monday.isoformat()  # a schedule is written for the coming week
-    if "enum" in node:
-        return node["enum"][0]
-    if node.get("format") == "ngay":
-        return now.strftime("%Y-%m-%d")
     if node.get("format") == "ngay-gio":
         return now.strftime("%Y-%m-%d %H:%M")
     if node.get("format") == "tep":
-        return f"tep/{slug}.pdf"
+        return f"tep/{slug}.pdf"  # reported as a missing file until the editor adds it
+    if "enum" in node:
+        return placeholders.CHOOSE.format(choices=", ".join(node["enum"]))
     if kind == "array":
         return [_placeholder(type_id, path + (0,), now, slug) for _ in range(max(1, node.get("minItems", 1)))]
     if kind == "object":
         props = schema.properties_of(node)
-        return {k: _placeholder(type_id, path + (k,), now, slug) for k in node.get("required", []) if k in props}
-    if kind == "integer":
-        return node.get("minimum", 0)
-    if kind == "boolean":
-        return False
-    text = f"(điền {schema.label(type_id, path).lower()})"
-    return text.ljust(node.get("minLength", 0))
+        keys = list(node.get("required", [])) + [group[0] for group in node.get("x-mot-trong", [])]
+        return {k: _placeholder(type_id, path + (k,), now, slug) for k in keys if k in props}
+    what = schema.label(type_id, path).lower()
+    if node.get("format") == "ngay":
+        what += ", dạng 2026-03-02"
+    elif node.get("pattern") and node.get("description"):
+        hint = node["description"].rstrip(".")
+        if "ví dụ" in hint:
+            hint = hint[hint.index("ví dụ"):]
+        elif hint.lower().startswith(what + " "):
+            hint = hint[len(what) + 1:]
+        what += ", " + hint
+    return placeholders.FILL.format(what=what)
 
 
 def _yaml(key: str, value, label: str, indent: str = "") -> list[str]:

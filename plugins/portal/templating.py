@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import dates, schema
+from . import dates, facets, procedures, schema
 
 
 def nhan(type_id: str, field: str, value) -> str:
@@ -41,7 +41,10 @@ def _path(field: str) -> tuple:
 
 FILTERS = {"ngay": dates.ngay, "ngay_gio": dates.ngay_gio, "thu": dates.thu, "iso": dates.iso,
            "so_tien": dates.so_tien, "mot_dong": mot_dong}
-GLOBALS = {"nhan": nhan, "nhan_truong": nhan_truong}
+# thu_tuc(fields, PORTAL_DVC_QUOC_GIA): what a procedure's page or row says (portal.procedures.summary);
+# lua_chon_loc(values): one filter option per value whatever its spelling (.options), and the option of
+# one row's text (.chon(text)) (portal.facets.Choices).
+GLOBALS = {"nhan": nhan, "nhan_truong": nhan_truong, "thu_tuc": procedures.summary, "lua_chon_loc": facets.Choices}
 
 
 def environment_options(settings: dict) -> dict:
@@ -50,7 +53,10 @@ def environment_options(settings: dict) -> dict:
 
 
 def install(pelican) -> None:
-    """``initialized`` receiver: autoescape, filters and globals before any template loads."""
+    """``initialized`` receiver: autoescape, filters, globals and the national-portal setting before any
+    template loads."""
     pelican.settings["JINJA_ENVIRONMENT"] = environment_options(pelican.settings)
+    # Where a procedure's full national entry is: checked here, so a wrong value stops the build early.
+    pelican.settings["PORTAL_DVC_QUOC_GIA"] = procedures.national_portal(pelican.settings.get("PORTAL_DVC_QUOC_GIA"))
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(GLOBALS)
