@@ -213,7 +213,7 @@ def _reserved(doc: Document) -> list[Problem]:
     page = slugs.reserved(doc.type, doc.slug)
     if page is None:
         return problems
-    field = "duong_dan" if doc.fields.get("duong_dan") else _slug_source(doc)
+    field = address_field(doc)
     message = f"Địa chỉ «{doc.url}» là {page} do cổng tự tạo; bài này sẽ ghi đè lên trang đó."
     return problems + [Problem(doc.rel, doc.line_of((field,)), message, field=field,
                                label=schema.label(doc.type.id, (field,)),
@@ -222,8 +222,10 @@ def _reserved(doc: Document) -> list[Problem]:
                                code="duong-dan-danh-rieng")]
 
 
-def _slug_source(doc: Document) -> str:
-    """The field the slug was made from, when there is no ``duong_dan``."""
+def address_field(doc: Document) -> str:
+    """The field the item's address (slug) comes from: ``duong_dan``, else the one it is made of."""
+    if doc.fields.get("duong_dan"):
+        return "duong_dan"
     return {"van-ban": "so_ky_hieu", "thu-tuc": "ma_thu_tuc", "lich-cong-tac": "tu_ngay"}.get(doc.type.id, "tieu_de")
 
 
