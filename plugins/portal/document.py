@@ -2,7 +2,8 @@
 
 Stages, in order: read bytes (size cap; a symlink out of the site is refused) → decode (UTF-8
 only; legacy encodings are named; double-encoded text and lone CRs are warned about) → control
-characters (:mod:`portal.characters`, before YAML sees them) → split and parse front matter (line
+characters (:mod:`portal.characters`, before YAML sees them) → NFC and look-alike letters
+(:mod:`portal.letters`: the text is read as it will be published) → split and parse front matter (line
 numbers kept) → validate against the type's schema → convert dates → check referenced files (front
 matter and body) → type-specific rules → bidirectional controls → shape of the body
 (:mod:`portal.limits`) → raw HTML (:mod:`portal.sanitize`) → slug and URL (reserved addresses refused).
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import characters, content_types, limits, markup, paths, sanitize, schema, slugs
+from . import characters, content_types, letters, limits, markup, paths, sanitize, schema, slugs
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source, double_encoding_message, find_double_encoding
 from .frontmatter import FrontMatterError, Parsed, parse
@@ -142,6 +143,8 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
     if text is None:
         return None, problems
     text, controls = characters.scan_controls(text, rel)
+    written = letters.review(text, letters.front_matter_lines(text))
+    text, controls = written.text, controls + letters.problems(written, rel)
     try:
         parsed = parse(text)
     except FrontMatterError as exc:
