@@ -15,7 +15,6 @@ import gzip
 import json
 import re
 import unicodedata
-from pathlib import Path
 
 import feedparser
 import pytest

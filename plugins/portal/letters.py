@@ -63,7 +63,6 @@ CYRILLIC_GREEK = {  # letters that look like Latin ones in every common font
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
     "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v",
 }
-_SCRIPT_NAMES = {"cyrillic": "chữ Kirin (tiếng Nga)", "greek": "chữ Hy Lạp"}
 
 
 def _script(char: str) -> str:
@@ -285,8 +284,10 @@ class Review:
 
 
 def front_matter_lines(text: str) -> int:
-    """The last line of a Markdown file's front matter (0 when it has none): what is YAML."""
-    lines = _LINE_END.split(text, maxsplit=0)
+    """The last line of a Markdown file's front matter (0 when it has none): what is YAML. Unlike
+    :func:`portal.frontmatter.split` it takes the file as written, CRLF and lone CR line endings too
+    (``invoke check --fix`` keeps them)."""
+    lines = _LINE_END.split(text)
     if not lines or not _FENCE.fullmatch(lines[0].lstrip("\ufeff")):
         return 0
     for index in range(1, len(lines)):
