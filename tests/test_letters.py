@@ -177,6 +177,8 @@ def test_the_built_site_is_nfc_in_headings_titles_feeds_exports_and_search(built
     fragments = [gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd").decode("utf-8")
                  for p in (built / "pagefind" / "fragment").iterdir()]
     assert any(TITLES[MAC] in f for f in fragments) and any("Công an xã" in f for f in fragments)
+    assert any(TITLES[ETH] in f for f in fragments)  # searching «Đoàn», «Đắk» finds the pasted page
+    assert not any(bad in f for f in fragments for bad in ("Ðoàn", "Ðắk", "Сông", "ﬁle", "nǎm"))
     not_nfc = [str(p.relative_to(built)) for p in built.rglob("*") if p.suffix in (".html", ".xml", ".json")
                and not unicodedata.is_normalized("NFC", p.read_text(encoding="utf-8"))]
     assert not_nfc == [] and all(unicodedata.is_normalized("NFC", f) for f in fragments)
