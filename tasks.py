@@ -2,6 +2,7 @@
 
     invoke build [--site ID ...] [--production] [--as-of D]   build sites into output/<site>/
     invoke check [--site ID ...] [--as-of D]       validate content without building
+    invoke check --fix [--dry-run]                mend NFC and look-alike letters in place, then validate
     invoke serve [--port 8000]                    preview with rebuild on change
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from portal import check as checking  # noqa: E402
-from portal import console, content_types, scaffold, schedule, sites  # noqa: E402
+from portal import console, content_types, fixes, scaffold, schedule, sites  # noqa: E402
 from portal.build import build_province  # noqa: E402
 from portal.problems import ERROR, PortalError  # noqa: E402
 
@@ -125,16 +126,29 @@ def _as_of(text: str):
 @task(iterable=["site"], help={
     "site": "mã cổng cần kiểm tra (lặp lại để chọn nhiều cổng)",
     "as_of": "kiểm tra như vào thời điểm này, YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\" (mặc định: bây giờ)",
+    "fix": "trước khi kiểm tra, tự sửa thẳng trong tệp các lỗi chữ chắc chắn sửa được: chữ dạng tổ hợp (NFD),"
+           " chữ trông giống chữ tiếng Việt (Ð → Đ…), dấu cách không ngắt trong phần thông tin",
+    "dry_run": "cùng --fix: chỉ liệt kê những chỗ sẽ sửa, không ghi vào tệp",
 })
-def check(c, site=None, as_of=""):
-    """Validate content and site.yaml of every site (or the given ones) without building anything."""
+def check(c, site=None, as_of="", fix=False, dry_run=False):
+    """Validate content and site.yaml of every site (or the given ones) without building anything.
+
+    With --fix, first mend in place what portal.letters mends on read (NFC, unambiguous look-alike letters,
+    no-break spaces in front matter) and print each change; --dry-run only prints them. Exit 1 while content
+    errors remain, 2 on wrong use.
+    """
+    if dry_run and not fix:
+        raise Exit("--dry-run chỉ dùng cùng --fix: invoke check --fix --dry-run", code=2)
     site_dirs, problems = sites.discover(CONTENT, ROOT)
     if site:
         unknown = set(site) - {d.name for d in site_dirs}
         if unknown:
             raise Exit(f"Không có cổng: {', '.join(sorted(unknown))}", code=2)
         site_dirs = [d for d in site_dirs if d.name in site]
-    rows, waiting, now = [], [], _as_of(as_of)
+    now = _as_of(as_of)
+    if fix:
+        print(fixes.report([fixes.fix_site(d, ROOT, write=not dry_run) for d in site_dirs], write=not dry_run) + "\n")
+    rows, waiting = [], []
     for site_dir in site_dirs:
         result = checking.check_site(site_dir, ROOT, now=now)
         problems += result.problems

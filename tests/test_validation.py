@@ -75,11 +75,12 @@ def test_formatted_message_has_file_line_label(broken):
     assert "\n    Cần: " in text and "\n    Đang có: «31/02/2025»" in text
 
 
-def test_duplicate_urls_are_errors_naming_both_files():
+def test_duplicate_urls_are_one_error_naming_both_files():
     result = check.check_site(ROOT / "tests/sites/dup-slug/content/so-trung", ROOT)
-    dups = [p for p in result.problems if p.code == "trung-duong-dan"]
-    assert len(dups) == 2 and not result.ok
-    assert "2026-03-02.md" in dups[0].found and "2026-03-01.md" in dups[1].found
+    [dup] = [p for p in result.problems if p.code == "trung-duong-dan"]
+    assert not result.ok and dup.message.startswith("2 tin bài cùng địa chỉ")
+    folder = "tests/sites/dup-slug/content/so-trung/tin-tuc"
+    assert dup.found == f"{folder}/2026-03-01.md:2, {folder}/2026-03-02.md:2"
 
 
 def test_site_yaml_is_validated(tmp_path):

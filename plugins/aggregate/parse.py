@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import json
 import re
+import unicodedata
 from html import unescape
 from xml.etree.ElementTree import ParseError
 
@@ -49,8 +50,9 @@ class SourceError(Exception):
 
 def text_of(html: str) -> str:
     """The words of a remote HTML fragment as one line of plain text (markup and scripts dropped,
-    character references decoded). Never written as HTML: templates and feeds escape it."""
-    return " ".join(unescape(nh3.clean(html or "", tags=set())).split())
+    character references decoded, decomposed letters composed: NFC, as our own content is). Never
+    written as HTML: templates and feeds escape it."""
+    return unicodedata.normalize("NFC", " ".join(unescape(nh3.clean(html or "", tags=set())).split()))
 
 
 def is_web_address(value) -> bool:

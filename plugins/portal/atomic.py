@@ -8,13 +8,16 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it, then rename it over ``path``."""
+def write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``path``, flush it, then rename it over ``path``.
+    ``mode``: the permission bits the file gets (the temporary file is private until then)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

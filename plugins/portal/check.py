@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import (attachments, content_types, crashes, document, limits, paths, periods, procedure_checks, sanitize,
-               schedule, sites)
+               schedule, schema, sites)
 from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -273,7 +273,8 @@ def _asset_listing(site_dir: Path) -> str:
 
 
 def _url_collisions(documents: list[document.Document]) -> list[Problem]:
-    """Two items that would be written to the same URL: an error on each, naming the other."""
+    """Items that would be written to the same URL: one error per URL, listing every file (file:line of
+    the field the address comes from) and a ``duong_dan`` for each but the first."""
     by_url: dict[str, list[document.Document]] = {}
     for doc in documents:
         by_url.setdefault(doc.url, []).append(doc)
@@ -281,11 +282,15 @@ def _url_collisions(documents: list[document.Document]) -> list[Problem]:
     for url, docs in sorted(by_url.items()):
         if len(docs) < 2:
             continue
-        for doc in docs:
-            others = ", ".join(d.rel for d in docs if d is not doc)
-            problems.append(Problem(doc.rel, doc.line_of(("duong_dan",)) if "duong_dan" in doc.fields else 1,
-                                    f"Hai tin bài sẽ có cùng địa chỉ «{url}»; bài này sẽ ghi đè bài kia.",
-                                    field="duong_dan", label="Đường dẫn (slug)",
-                                    expected="thêm trường «duong_dan:» khác nhau cho từng bài",
-                                    found=f"trùng với {others}", code="trung-duong-dan"))
+        docs = sorted(docs, key=lambda d: d.rel)
+        first, fields = docs[0], [document.address_field(d) for d in docs]
+        places = [f"{d.rel}:{d.line_of((f,))}" for d, f in zip(docs, fields)]
+        advice = "; ".join(f"{d.rel}: «duong_dan: {d.slug}-{n}»" for n, d in enumerate(docs[1:], 2))
+        problems.append(Problem(first.rel, first.line_of((fields[0],)),
+                                f"{len(docs)} tin bài cùng địa chỉ «{url}»: khi đăng, các bài ghi đè lên nhau và chỉ"
+                                " còn lại một bài.",
+                                field=fields[0], label=schema.label(first.type.id, (fields[0],)),
+                                expected="mỗi bài một địa chỉ riêng: thêm trường «duong_dan:» vào phần thông tin của"
+                                         f" các bài sau, ví dụ {advice}",
+                                found=", ".join(places), code="trung-duong-dan"))
     return problems

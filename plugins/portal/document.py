@@ -2,7 +2,8 @@
 
 Stages, in order: read bytes (size cap; a symlink out of the site is refused) → decode (UTF-8
 only; legacy encodings are named; double-encoded text and lone CRs are warned about) → control
-characters (:mod:`portal.characters`, before YAML sees them) → split and parse front matter (line
+characters (:mod:`portal.characters`, before YAML sees them) → NFC and look-alike letters
+(:mod:`portal.letters`: the text is read as it will be published) → split and parse front matter (line
 numbers kept) → placeholders and fillers (:mod:`portal.placeholders`) → validate against the type's
 schema → convert dates → check referenced files (front matter and body) → type-specific rules
 (sessions of a schedule: :mod:`portal.sessions`; procedures: :mod:`portal.procedure_checks`) → bidirectional
@@ -21,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import (characters, content_types, limits, markup, paths, placeholders, procedure_checks, sanitize, schema,
-               sessions, slugs)
+from . import (characters, content_types, letters, limits, markup, paths, placeholders, procedure_checks,
+               sanitize, schema, sessions, slugs)
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source, double_encoding_message, find_double_encoding
 from .frontmatter import FrontMatterError, Parsed, parse
@@ -145,6 +146,8 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
     if text is None:
         return None, problems
     text, controls = characters.scan_controls(text, rel)
+    written = letters.review(text, letters.front_matter_lines(text))
+    text, controls = written.text, controls + letters.problems(written, rel)
     try:
         parsed = parse(text)
     except FrontMatterError as exc:
@@ -220,7 +223,7 @@ def _reserved(doc: Document) -> list[Problem]:
     page = slugs.reserved(doc.type, doc.slug)
     if page is None:
         return problems
-    field = "duong_dan" if doc.fields.get("duong_dan") else _slug_source(doc)
+    field = address_field(doc)
     message = f"Địa chỉ «{doc.url}» là {page} do cổng tự tạo; bài này sẽ ghi đè lên trang đó."
     return problems + [Problem(doc.rel, doc.line_of((field,)), message, field=field,
                                label=schema.label(doc.type.id, (field,)),
@@ -229,8 +232,10 @@ def _reserved(doc: Document) -> list[Problem]:
                                code="duong-dan-danh-rieng")]
 
 
-def _slug_source(doc: Document) -> str:
-    """The field the slug was made from, when there is no ``duong_dan``."""
+def address_field(doc: Document) -> str:
+    """The field the item's address (slug) comes from: ``duong_dan``, else the one it is made of."""
+    if doc.fields.get("duong_dan"):
+        return "duong_dan"
     if doc.type.id == "thu-tuc" and not doc.fields.get("ma_thu_tuc"):
         return "tieu_de"  # a procedure without its national code is addressed by its name
     return {"van-ban": "so_ky_hieu", "thu-tuc": "ma_thu_tuc", "lich-cong-tac": "tu_ngay"}.get(doc.type.id, "tieu_de")

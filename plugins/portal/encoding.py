@@ -22,7 +22,7 @@ import re
 import unicodedata
 
 __all__ = ["EncodingProblem", "decode_source", "guess_legacy_encoding", "encode_legacy",
-           "decode_legacy", "find_double_encoding", "double_encoding_message", "LETTERS"]
+           "decode_legacy", "find_double_encoding", "double_encoding_message", "is_syllable", "LETTERS"]
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng (canonical order)
 _VOWELS = "aăâeêioôơuưy"
@@ -164,6 +164,12 @@ def _is_syllable(word: str) -> bool:
     if final and nucleus in _OPEN_NUCLEI:
         return False  # nuclei ending in a glide (or ia/ua/ưa) take no final consonant
     return not (nucleus == "y" and final and initial != "qu")  # "tin", never "tyn"
+
+
+def is_syllable(word: str) -> bool:
+    """True if ``word`` is one well-formed Vietnamese syllable (any case, NFC or NFD; where the tone
+    mark sits is not checked)."""
+    return _is_syllable(word)
 
 
 def _score(text: str) -> tuple[float, int]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import characters, sanitize, schedule, schema
+from . import characters, letters, sanitize, schedule, schema
 from .dates import parse_date
 from .document import read_text
 from .frontmatter import FrontMatterError, parse_yaml
@@ -62,6 +62,8 @@ def load(site_dir: Path, root: Path | None = None) -> tuple[Site | None, list[Pr
         return None, problems + read_problems
     problems += read_problems
     text, controls = characters.scan_controls(text, rel)
+    written = letters.review(text, yaml_lines=text.count("\n") + 1)  # NFC, look-alikes: as published
+    text, controls = written.text, controls + letters.problems(written, rel)
     try:
         parsed = parse_yaml(text)
     except FrontMatterError as exc:
