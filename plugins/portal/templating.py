@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import dates, schema
+from . import dates, schema, search_words
 
 
 def nhan(type_id: str, field: str, value) -> str:
@@ -40,7 +40,7 @@ def _path(field: str) -> tuple:
 
 
 FILTERS = {"ngay": dates.ngay, "ngay_gio": dates.ngay_gio, "thu": dates.thu, "iso": dates.iso,
-           "so_tien": dates.so_tien, "mot_dong": mot_dong}
+           "so_tien": dates.so_tien, "mot_dong": mot_dong, "khong_dau": search_words.folded}
 GLOBALS = {"nhan": nhan, "nhan_truong": nhan_truong}
 
 
