@@ -16,7 +16,7 @@ from compliance.checks.context import Settings
 from compliance.engine import evaluate, read_province
 from portal import sites
 
-from . import dashboard, merge, parse
+from . import dashboard, merge, parse, search
 from .fetch import Limits, fetch
 from .store import Store, read_json, write_json
 
@@ -79,6 +79,8 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
     unit_list = units(root, registry)
     collected = {unit["ma"]: {c: _channel(unit, c, output_dir, store, limits, now) for c in CHANNELS}
                  for unit in unit_list}
+    #    ...and the search index of every unit built here, for the province-wide search page.
+    indexes = search.collect(unit_list, output_dir, state_dir, store, site.id, now)
     # 2. Normalise and merge: one news stream, one catalog per export type.
     news = merge.news_stream([(u, collected[u["ma"]]["tin-tuc"]["data"] or []) for u in unit_list], limit)
     exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list if collected[u["ma"]][kind]["data"]]
@@ -97,7 +99,7 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
         "tin_tuc": news, "thu_tuc": procedures, "van_ban": documents,
         "so_lieu_thu_tuc": merge.procedure_counts(procedures), "so_lieu_van_ban": merge.document_counts(documents),
         "tuan_thu": dashboard.grid(evaluation), "xu_huong": dashboard.trend(history),
-        "lich_su": history, "nguon": health,
+        "lich_su": history, "nguon": health, "tim_kiem": indexes,
     }
     write_json(store.result_path, result)
     return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
