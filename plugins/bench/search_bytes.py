@@ -57,7 +57,10 @@ def measure_with(browser, base: str, site: str, queries: list[str], timeout_ms: 
         context = browser.new_context()
         page = context.new_page()
         fetched: list[tuple[str, int]] = []
-        page.on("requestfinished", lambda r, fetched=fetched: fetched.append((r.url, _body_bytes(r))))
+        def record(request, fetched=fetched):
+            fetched.append((request.url, _body_bytes(request)))
+
+        page.on("requestfinished", record)
         page.goto(f"{base}/{site}/tim-kiem.html?q={query.replace(' ', '+')}")
         expect(page.locator(STATUS)).to_have_text(DONE, timeout=timeout_ms)
         page.wait_for_load_state("networkidle")
@@ -69,6 +72,7 @@ def measure_with(browser, base: str, site: str, queries: list[str], timeout_ms: 
             cost.by_group[key] = cost.by_group.get(key, 0) + size
             cost.files[key] = cost.files.get(key, 0) + 1
         costs.append(cost)
+        page.remove_listener("requestfinished", record)
         context.close()
     return costs
 
