@@ -212,6 +212,27 @@ def test_province_search_filters_by_unit_and_by_kind(site, page):
     assert all("Thủ tục hành chính" in r["meta"] for r in procedures)
 
 
+def test_production_search_page_reads_copies_on_its_own_domain_and_links_each_unit_domain(province, tmp_path):
+    """With absolute URLs (publishconf.py) every index is fetched from the provincial portal's own domain (no
+    CORS, no CSP list of unit domains) and every result links to its unit's own domain."""
+    from bs4 import BeautifulSoup
+
+    root = tmp_path / "production"
+    shutil.copytree(province / "content", root / "content")
+    shutil.copytree(province / ".cache" / "tong-hop", root / ".cache" / "tong-hop")
+    assert build(root, [PROVINCE], production=True).ok
+    soup = BeautifulSoup((root / "output" / PROVINCE / "tim-kiem.html").read_text(encoding="utf-8"), "html.parser")
+    options = {o["value"]: (o.get("data-chi-muc"), o.get("data-goc")) for o in soup.select("#loc-don-vi option")}
+    assert options == {"": (None, None),
+                       PROVINCE: ("https://dongson.gov.vn/pagefind/", "https://dongson.gov.vn/"),
+                       SO: (f"https://dongson.gov.vn/tong-hop/tim-kiem/{SO}/", "https://stp.dongson.gov.vn/"),
+                       XA: (f"https://dongson.gov.vn/tong-hop/tim-kiem/{XA}/", "https://hoadong.dongson.gov.vn/")}
+    copy = root / "output" / PROVINCE / "tong-hop" / "tim-kiem" / SO
+    assert (copy / "pagefind-entry.json").is_file() and list((copy / "fragment").iterdir())
+    assert not list(copy.glob("*.js")) and not list(copy.glob("wasm.*"))  # code comes from the province's bundle
+    assert "Disallow: /tong-hop/tim-kiem/" in (root / "output" / PROVINCE / "robots.txt").read_text(encoding="utf-8")
+
+
 def test_units_the_province_cannot_search_are_named(province, site, page):
     base, _ = site
     page.goto(f"{base}/{PROVINCE}/tim-kiem.html")
