@@ -87,6 +87,7 @@
     if (province) { options.mergeFilter = {}; options.mergeFilter[UNIT] = own.id; }
     var instance = pagefind.createInstance(options);
     await instance.init();
+    await instance.filters();  // fails now if this site's own index cannot load (then nothing can be searched)
     var settled = await Promise.all(withUnits.map(function (u) {
       var filter = {};
       filter[UNIT] = u.id;
