@@ -78,3 +78,8 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False  # each site is rendered into a fresh folder and swapped in
 OUTPUT_SOURCES = False
+
+# Scheduled publishing (plugins/portal/schedule.py): an item dated later than the build's now is checked
+# but published only by the first build at or after that moment; a date more than this many days ahead
+# is an error (year 9999 is a typing mistake, not a schedule).
+PORTAL_SCHEDULE_HORIZON_DAYS = 365

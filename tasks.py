@@ -1,7 +1,7 @@
 """Tasks for building, previewing and checking the province's portals (run with ``invoke``).
 
-    invoke build [--site ID ...] [--production]   build sites into output/<site>/
-    invoke check [--site ID ...]                  validate content without building
+    invoke build [--site ID ...] [--production] [--as-of D]   build sites into output/<site>/
+    invoke check [--site ID ...] [--as-of D]       validate content without building
     invoke serve [--port 8000]                    preview with rebuild on change
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from portal import check as checking  # noqa: E402
-from portal import console, content_types, scaffold, sites  # noqa: E402
+from portal import console, content_types, scaffold, schedule, sites  # noqa: E402
 from portal.build import build_province  # noqa: E402
-from portal.problems import ERROR  # noqa: E402
+from portal.problems import ERROR, PortalError  # noqa: E402
 
 OUTPUT = ROOT / "output"
 PYTHON_FLOOR = "3.11.5"  # the oldest Python the pinned set installs on (soupsieve 4.1.4 needs 3.11.5)
@@ -52,6 +52,15 @@ def _compliance_settings(production: bool = False):
     return compliance_settings.read(runpy.run_path(str(_settings_file(production))))[0]
 
 
+def _aggregate_limits(production: bool = False):
+    """The typed AGGREGATE settings of the settings file (read without starting Pelican)."""
+    import runpy
+
+    from aggregate import settings as aggregate_settings
+
+    return aggregate_settings.read(runpy.run_path(str(_settings_file(production))))
+
+
 def _report(result) -> int:
     problems = result.all_problems()
     if problems:
@@ -66,6 +75,10 @@ def _report(result) -> int:
         rows.append((s.site_id, s.name, state, errors, warnings))
     if rows:
         print(console.summary_table(rows))
+    waiting = [(rel, when) for s in result.sites for rel, when in s.scheduled]
+    if waiting:
+        print(f"\nHẹn giờ đăng ({len(waiting)} bài, chưa xuất bản; lần xây dựng đầu tiên sau giờ hẹn sẽ đăng):")
+        print("\n".join(f"    {rel}: đăng từ {when}" for rel, when in waiting))
     errors, warnings = console.count(problems)
     built = sum(s.built for s in result.sites)
     unchanged = sum(s.skipped for s in result.sites)
@@ -80,14 +93,16 @@ def _report(result) -> int:
     "jobs": "số tiến trình song song (mặc định: số lõi CPU)",
     "no_search": "bỏ qua bước tạo chỉ mục tìm kiếm Pagefind",
     "force": "xây dựng lại cả các cổng không có thay đổi",
+    "as_of": "xây dựng như vào thời điểm này, YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\" (mặc định: bây giờ): bài hẹn giờ"
+             " đăng sau thời điểm này chưa được đăng; cũng là ngày đánh giá tuân thủ",
 })
-def build(c, site=None, production=False, jobs=0, no_search=False, force=False):
+def build(c, site=None, production=False, jobs=0, no_search=False, force=False, as_of=""):
     """Build every site (or the given ones) into output/<site>/; a failed site keeps its last good output.
 
     A site whose inputs did not change since its last build is skipped (content hashes, not mtimes).
     """
     result = build_province(ROOT, _settings_file(production), OUTPUT, site or None, jobs=int(jobs),
-                            search=not no_search, force=force)
+                            search=not no_search, force=force, now=_as_of(as_of))
     code = _report(result)
     index = OUTPUT / "index.html"
     if index.exists():
@@ -97,8 +112,22 @@ def build(c, site=None, production=False, jobs=0, no_search=False, force=False):
         raise Exit(code=code)
 
 
-@task(iterable=["site"], help={"site": "mã cổng cần kiểm tra (lặp lại để chọn nhiều cổng)"})
-def check(c, site=None):
+def _as_of(text: str):
+    """``--as-of`` of build and check: None (now) or the moment given; exit 2 when it is not one."""
+    if not text:
+        return None
+    moment = schedule.parse_as_of(text)
+    if moment is None:
+        raise Exit(f"--as-of phải là ngày (giờ) có thật dạng YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\", đang là «{text}».",
+                   code=2)
+    return moment
+
+
+@task(iterable=["site"], help={
+    "site": "mã cổng cần kiểm tra (lặp lại để chọn nhiều cổng)",
+    "as_of": "kiểm tra như vào thời điểm này, YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\" (mặc định: bây giờ)",
+})
+def check(c, site=None, as_of=""):
     """Validate content and site.yaml of every site (or the given ones) without building anything."""
     site_dirs, problems = sites.discover(CONTENT, ROOT)
     if site:
@@ -106,10 +135,11 @@ def check(c, site=None):
         if unknown:
             raise Exit(f"Không có cổng: {', '.join(sorted(unknown))}", code=2)
         site_dirs = [d for d in site_dirs if d.name in site]
-    rows = []
+    rows, waiting, now = [], [], _as_of(as_of)
     for site_dir in site_dirs:
-        result = checking.check_site(site_dir, ROOT)
+        result = checking.check_site(site_dir, ROOT, now=now)
         problems += result.problems
+        waiting += [d.rel for d in result.scheduled]
         errors, warnings = console.count(result.problems)
         rows.append((site_dir.name, result.site.name if result.site else "", "đạt" if result.ok else "LỖI",
                      errors, warnings))
@@ -117,6 +147,8 @@ def check(c, site=None):
         print(console.format_problems(problems) + "\n")
     print(console.summary_table(rows))
     errors, warnings = console.count(problems)
+    if waiting:
+        print(f"\nHẹn giờ đăng (đã kiểm tra, chưa xuất bản): {', '.join(waiting)}")
     print(f"\nĐã kiểm tra {len(rows)} cổng: {errors} lỗi, {warnings} cảnh báo.")
     if any(p.severity == ERROR for p in problems):
         raise Exit(code=1)
@@ -156,7 +188,8 @@ def serve(c, port=8000, site=None):
 def new(c, type, site, title=""):  # noqa: A002 - 'type' is the option editors type
     """Create a new item of the given type in a site, with valid front matter to fill in."""
     try:
-        path = scaffold.create(CONTENT, site, type, title, dt.datetime.now())
+        # Vietnam time: an item made now is due now, not scheduled hours ahead on a machine in another zone.
+        path = scaffold.create(CONTENT, site, type, title, schedule.now())
     except scaffold.ScaffoldError as exc:
         raise Exit(str(exc), code=2) from None
     print(f"Đã tạo {path.relative_to(ROOT)}; hãy điền các trường còn trống rồi chạy: invoke check --site {site}")
@@ -227,25 +260,30 @@ def aggregate(c, as_of="", production=False):
     """Merge every unit's news, procedures, documents and compliance into the provincial portal (run after build)."""
     from aggregate.pipeline import aggregate as run_aggregate
     from portal.dates import parse_date
+    from portal.lock import build_lock
 
     day = parse_date(as_of) if as_of else dt.date.today()
     if day is None:
         raise Exit(f"--as-of phải là ngày có thật dạng YYYY-MM-DD, đang là «{as_of}».", code=2)
     typed = _compliance_settings(production)
-    try:
-        result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day, dt.datetime.now().replace(microsecond=0),
-                               settings=typed)
-    except LookupError as exc:
-        raise Exit(str(exc), code=2) from None
-    rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"]) or "-") for h in result.health]
-    widths = [max(len(str(r[i])) for r in rows + [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")])
-              for i in range(5)]
-    for row in [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")] + rows:
-        print("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip())
-    print(f"\nĐã tổng hợp {result.counts['tin_tuc']} tin, {result.counts['thu_tuc']} thủ tục, "
-          f"{result.counts['van_ban']} văn bản; {len(result.faulty)} nguồn có sự cố (vẫn giữ bản lưu gần nhất).")
-    code = _report(build_province(ROOT, _settings_file(production), OUTPUT, [result.province],
-                                  checked=result.checked))
+    # Held from the fetch to the provincial build it feeds: no other build runs in between (portal.lock).
+    with build_lock(ROOT):
+        try:
+            limits = _aggregate_limits(production)
+            result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day, dt.datetime.now().replace(microsecond=0),
+                                   limits, settings=typed)
+        except (LookupError, PortalError) as exc:
+            raise Exit(str(exc), code=2) from None
+        rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"] + h.get("ghi_chu", [])) or "-")
+                for h in result.health]
+        widths = [max(len(str(r[i])) for r in rows + [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")])
+                  for i in range(5)]
+        for row in [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")] + rows:
+            print("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip())
+        print(f"\nĐã tổng hợp {result.counts['tin_tuc']} tin, {result.counts['thu_tuc']} thủ tục, "
+              f"{result.counts['van_ban']} văn bản; {len(result.faulty)} nguồn có sự cố (vẫn giữ bản lưu gần nhất).")
+        code = _report(build_province(ROOT, _settings_file(production), OUTPUT, [result.province],
+                                      checked=result.checked))
     print(f"Xem: {OUTPUT / result.province / 'tong-hop' / 'index.html'}")
     if code:
         raise Exit(code=code)

@@ -2,18 +2,19 @@
 
 import datetime as dt
 import json
+import socket
 
 import feedparser
 import jsonschema
 import pytest
-from aggregate.fetch import Limits
 from aggregate.pipeline import aggregate
+from aggregate.settings import Limits
 from bs4 import BeautifulSoup
 from browser import chromium, serve
 from conftest import ROOT, build, copy_case
 from feed_server import FeedServer, closed_port
 
-LIMITS = Limits(connect_timeout=1, read_timeout=1, retries=1, backoff=0.05, max_bytes=2_000_000)
+LIMITS = Limits(connect_timeout=1, request_deadline=1, retries=1, backoff=0.05, max_bytes=2_000_000)
 FAULTS = {"/cham.xml": "cham", "/loi-500.xml": "loi-500", "/hong.xml": "hong", "/bom.xml": "bom",
           "/lon.xml": "lon", "/chuyen-huong.xml": "chuyen-huong", "/ngung.xml": "ngung"}
 
@@ -163,10 +164,12 @@ def test_address_policy_refuses_before_connecting(url, words):
 
 
 def test_explicit_allowance_is_narrow():
-    from aggregate.fetch import _Refused, check_address
+    from urllib.parse import urlsplit
 
-    check_address("http://127.0.0.1:9/rss.xml", ("127.0.0.1",))
-    with pytest.raises(_Refused):
-        check_address("http://169.254.169.254/", ("127.0.0.1",))
-    with pytest.raises(_Refused):
-        check_address("http://127.0.0.2/", ("127.0.0.1",))
+    from aggregate.addresses import Refused, parse_allowances, resolve_checked
+
+    allowed = parse_allowances(["127.0.0.1:9"])
+    assert resolve_checked(urlsplit("http://127.0.0.1:9/rss.xml"), allowed) == [(socket.AF_INET, "127.0.0.1")]
+    for url in ("http://169.254.169.254/", "http://127.0.0.2:9/", "http://127.0.0.1/", "http://127.0.0.1:10/"):
+        with pytest.raises(Refused):
+            resolve_checked(urlsplit(url), allowed)

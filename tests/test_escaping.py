@@ -30,6 +30,8 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from urllib.parse import urlsplit
+
 import pytest
 import yaml
 from aggregate.fetch import Limits
@@ -42,7 +44,7 @@ from payloads import TAG, Sweep, compact, full
 from playwright.sync_api import Error as PlaywrightError
 from portal import check, content_types
 
-LIMITS = Limits(connect_timeout=2, read_timeout=5, retries=1, backoff=0.05, max_bytes=2_000_000)
+LIMITS = Limits(connect_timeout=2, request_deadline=5, retries=1, backoff=0.05, max_bytes=2_000_000)
 AS_OF = dt.date(2026, 11, 23)
 PROVINCE, UNIT, REMOTE = "tinh-thu", "so-thu", "ben-ngoai"
 THEME_SCRIPTS = re.compile(r"(^|/)theme/js/(portal|search)\.js$")
@@ -199,7 +201,7 @@ def province(tmp_path_factory):
             {"cong": UNIT},
             {"ma": REMOTE, "ten": full(source_tag), "dia_chi_web": f"{remote}/?\"><script src=/x-{link_tag}.js></script>",
              "tin_tuc": f"{remote}/tin.xml", "thu_tuc": f"{remote}/thu-tuc.json", "van_ban": f"{remote}/van-ban.json",
-             "cho_phep_dia_chi": ["127.0.0.1"]}]}
+             "cho_phep_dia_chi": [f"127.0.0.1:{urlsplit(remote).port}"]}]}
         write_site(root, sweep, PROVINCE, "tinh", {"tong_hop": registry}, variants=True)
         write_site(root, sweep, UNIT, "so-nganh", {}, variants=False)
         checked = {s: check.check_site(root / "content" / s, root) for s in (PROVINCE, UNIT)}

@@ -3,6 +3,7 @@ every site's last result, and the preview serves only what production publishes.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import json
@@ -201,3 +202,35 @@ def test_preview_serves_pages_but_not_hidden_files(tmp_path):
             assert refused.value.code == 404, hidden
     finally:
         server.shutdown()
+
+
+def test_aggregation_waits_for_a_running_build_too(tmp_path, caplog):
+    from aggregate.pipeline import aggregate
+
+    root = copy_case("basic", tmp_path)  # no provincial registry: the run ends with LookupError once it starts
+    holder = start(HOLD_SCRIPT, root, stdin=subprocess.PIPE)
+    outcome: list = []
+
+    def run():
+        try:
+            aggregate(root, root / "output", root / ".cache" / "tong-hop", dt.date(2026, 11, 23),
+                      dt.datetime(2026, 11, 23, 9, 0))
+        except LookupError as exc:
+            outcome.append(str(exc))
+
+    try:
+        assert holder.stdout.readline().strip() == "GIU"
+        with caplog.at_level("WARNING", logger="portal.lock"):
+            worker = threading.Thread(target=run)
+            worker.start()
+            deadline = time.monotonic() + 60
+            while not caplog.records and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert "Đang có một lần xây dựng khác" in caplog.records[0].getMessage()
+            assert worker.is_alive() and not outcome  # waiting, nothing read yet
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=60)
+    worker.join(timeout=120)
+    assert outcome and "tong_hop" in outcome[0]

@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 from aggregate import search as province_search
-from aggregate.fetch import Limits
+from aggregate.settings import Limits
 from aggregate.pipeline import aggregate
 from aggregate.store import Store
 from browser import chromium, serve
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 PROVINCE, SO, XA = "dong-son", "so-tu-phap", "xa-hoa-dong"
 NAMES = {PROVINCE: "Ủy ban nhân dân tỉnh Đông Sơn", SO: "Sở Tư pháp tỉnh Đông Sơn", XA: "Ủy ban nhân dân xã Hòa Đông"}
 AS_OF, NOW = dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 9, 0)
-LIMITS = Limits(connect_timeout=1, read_timeout=1, retries=0, backoff=0.01, max_bytes=1_000_000)
+LIMITS = Limits(connect_timeout=1, request_deadline=1, retries=0, backoff=0.01, max_bytes=1_000_000)
 PAIRS = [("chuyen doi so", "chuyển đổi số"), ("dien tu", "điện tử"), ("Dak Nong", "Đắk Nông"), ("dang ky", "đăng ký")]
 STATUS = "[data-tim-kiem-trang-thai]"
 DONE = re.compile(r"^(Tìm thấy|Không tìm thấy)")

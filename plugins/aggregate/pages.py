@@ -2,12 +2,18 @@
 
 Runs in the provincial site's Pelican build when ``invoke aggregate`` has written ``ket-qua.json``;
 the pages use the site's theme, so they look like the rest of the portal.
+
+Remote records are normalised before they get here (``normalise.py``) and the templates tolerate every
+optional field being absent; still, a catalog page that fails to render does not stop the build: the
+sources whose records make it fail are found, left out of the catalogs with a note in their health, and
+the page is written with the others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -15,13 +21,19 @@ from feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import escape
 from pelican.generators import Generator
 
-from . import search
+from . import merge, search
+from .pipeline import HEALTH_LABELS
 from .store import Store, read_json
+
+logger = logging.getLogger("pelican.plugins.aggregate.pages")  # under "pelican": the build reports it
 
 STATE_DIR = ".cache/tong-hop"
 PAGES = {"tong-hop/index.html": "tong-hop", "tong-hop/thu-tuc/index.html": "tong-hop-thu-tuc",
          "tong-hop/van-ban/index.html": "tong-hop-van-ban", "tong-hop/tuan-thu/index.html": "tong-hop-tuan-thu",
          "tong-hop/nguon/index.html": "tong-hop-nguon"}
+# The pages made of remote records: result key → (page, channel, counts key, counting function).
+CATALOGS = {"thu_tuc": ("tong-hop/thu-tuc/index.html", "thu-tuc", "so_lieu_thu_tuc", merge.procedure_counts),
+            "van_ban": ("tong-hop/van-ban/index.html", "van-ban", "so_lieu_van_ban", merge.document_counts)}
 
 
 def state_dir(settings: dict) -> Path:
@@ -48,18 +60,70 @@ class AggregateGenerator(Generator):
         if not self.result:
             return
         relative = self.settings["RELATIVE_URLS"]
+        # Catalogs first: a source left out of one must not be counted on the pages written after.
+        for key, (save_as, *_rest) in CATALOGS.items():
+            try:
+                self._write_page(writer, save_as)
+            except Exception as exc:  # noqa: BLE001 - whatever a source's data does to a template
+                self._leave_out_breaking_sources(key, exc)
+                self._write_page(writer, save_as)
         news = self.result["tin_tuc"]
         writer.write_file("tong-hop/tin-tuc/index.html", self.get_template("tong-hop-tin-tuc"), self.context,
                           relative, template_name="section", paginated={"articles": news},
                           url="tong-hop/tin-tuc/index.html", articles=news, page_name="tong-hop/tin-tuc/index")
-        for save_as, template in PAGES.items():
-            writer.write_file(save_as, self.get_template(template), self.context, relative,
-                              page_name=save_as.removesuffix(".html"))
+        for save_as in PAGES:
+            if save_as not in {page for page, *_rest in CATALOGS.values()}:
+                self._write_page(writer, save_as)
         out = Path(self.settings["OUTPUT_PATH"]) / "tong-hop"
         self._feeds(out / "feeds", news)
         self._exports(out / "du-lieu")
         # The units' search indexes, read by the search page from this site (same origin).
         search.copy_into(state_dir(self.settings), self.result.get("tim_kiem") or [], out.parent)
+
+    def _write_page(self, writer, save_as: str) -> None:
+        writer.write_file(save_as, self.get_template(PAGES[save_as]), self.context, self.settings["RELATIVE_URLS"],
+                          page_name=save_as.removesuffix(".html"))
+
+    def _leave_out_breaking_sources(self, key: str, failure: Exception) -> None:
+        """Find the sources whose records make the catalog ``key`` fail; drop their records, note it."""
+        save_as, channel, counts_key, count = CATALOGS[key]
+        records = self.result[key]
+        sources = list(dict.fromkeys(r["don_vi_goc"]["ma"] for r in records))
+        of = {s: [r for r in records if r["don_vi_goc"]["ma"] == s] for s in sources}
+        broken = {s: e for s in sources if (e := self._render_fails(key, of[s])) is not None}
+        if not broken:  # fails only together: add the sources one by one, keep those that do not break it
+            kept: list[dict] = []
+            for source in sources:
+                error = self._render_fails(key, kept + of[source])
+                if error is None:
+                    kept += of[source]
+                else:
+                    broken[source] = error
+        self.result[key] = [r for r in records if r["don_vi_goc"]["ma"] not in broken]
+        self.result[counts_key] = count(self.result[key])
+        for health in self.result["nguon"]:
+            if health["ma"] in broken:
+                error = broken[health["ma"]]
+                health["loi"] = health["loi"] + [
+                    f"{channel}: dữ liệu của nguồn làm lỗi trang {save_as} khi dựng cổng tỉnh "
+                    f"({type(error).__name__}: {str(error)[:200]}); chưa đăng bản ghi nào của nguồn này lần này."]
+                health["trang_thai"], health["trang_thai_nhan"] = "bo-qua", HEALTH_LABELS["bo-qua"]
+                logger.warning("tong-hop: nguồn %s làm lỗi trang %s (%s: %s); đã bỏ dữ liệu %s của nguồn này, "
+                               "các nguồn khác vẫn được đăng.", health["ma"], save_as, type(error).__name__, error,
+                               channel)
+        if not broken:
+            raise failure  # not a source's data: a fault of the template or of this code
+
+    def _render_fails(self, key: str, records: list[dict]) -> Exception | None:
+        """Render the catalog ``key`` in memory with only ``records``; the exception if it fails."""
+        save_as, _channel, counts_key, count = CATALOGS[key]
+        try:
+            trial = {**self.result, key: records, counts_key: count(records)}
+            self.get_template(PAGES[save_as]).render({**self.context, "TONG_HOP": trial, "output_file": save_as,
+                                                      "page_name": save_as.removesuffix(".html")})
+        except Exception as exc:  # noqa: BLE001 - the point is to catch what a source's data does
+            return exc
+        return None
 
     def _feeds(self, folder: Path, news: list[dict]) -> None:
         """Atom and RSS 2.0 of the merged stream, in the same form as a unit's feeds."""
@@ -86,7 +150,7 @@ class AggregateGenerator(Generator):
         labels = {"thu-tuc": "Thủ tục hành chính", "van-ban": "Văn bản"}
         for kind, key in (("thu-tuc", "thu_tuc"), ("van-ban", "van_ban")):
             records = self.result[key]
-            dates = sorted(r.get("cap_nhat") or r.get("ngay") or "" for r in records)
+            dates = sorted(str(r.get("cap_nhat") or r.get("ngay") or "") for r in records)
             data = {"phien_ban": "1.0", "loai": kind, "loai_nhan": labels[kind],
                     "don_vi": {"ma_cong": site["id"], "ten": site["ten_day_du"], "cap": site["cap"],
                                "dia_chi_web": site["dia_chi_web"]},

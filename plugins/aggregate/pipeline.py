@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from compliance.checks.context import Settings
 from compliance.engine import evaluate, read_province
 from portal import sites
+from portal.lock import build_lock
 
-from . import dashboard, merge, parse, search
-from .fetch import Limits, fetch
+from . import addresses, dashboard, merge, normalise, parse, search
+from .fetch import Request, Response, fetch_all
+from .settings import Limits
 from .store import Store, read_json, write_json
 
 CHANNELS = {  # channel → (registry key for a remote URL, path inside a built local site)
@@ -26,7 +29,8 @@ CHANNELS = {  # channel → (registry key for a remote URL, path inside a built 
     "van-ban": ("van_ban", "du-lieu/van-ban.json"),
 }
 HEALTH_LABELS = {"tot": "Hoạt động tốt", "cu": "Đang dùng bản lưu gần nhất", "ngung": "Ngừng cung cấp (HTTP 410)",
-                 "chua-co": "Chưa lấy được dữ liệu lần nào"}
+                 "chua-co": "Chưa lấy được dữ liệu lần nào",
+                 "bo-qua": "Dữ liệu bị bỏ qua khi dựng trang"}  # set by pages.py when a source's records break a page
 
 
 @dataclass
@@ -53,7 +57,9 @@ def province_site(root: Path) -> sites.Site:
 
 
 def units(root: Path, registry: dict) -> list[dict]:
-    """Registry entries resolved to units: local ones take their names from their own site.yaml."""
+    """Registry entries resolved to units: local ones take their names from their own site.yaml.
+
+    A remote unit whose ``cho_phep_dia_chi`` is wrong gets ``loi_cau_hinh`` and is not fetched."""
     resolved = []
     for entry in registry["nguon"]:
         if entry.get("cong"):
@@ -61,93 +67,122 @@ def units(root: Path, registry: dict) -> list[dict]:
             config = site.config if site else {"ten_cong": entry["cong"], "dia_chi_web": ""}
             resolved.append({"ma": entry["cong"], "ten": config.get("ten_day_du", entry["cong"]),
                              "dia_chi_web": config["dia_chi_web"], "noi_bo": True})
-        else:
-            resolved.append({"ma": entry["ma"], "ten": entry["ten"], "dia_chi_web": entry["dia_chi_web"],
-                             "noi_bo": False, "cho_phep": tuple(entry.get("cho_phep_dia_chi", [])),
-                             **{c: entry[key] for c, (key, _) in CHANNELS.items() if entry.get(key)}})
+            continue
+        unit = {"ma": entry["ma"], "ten": entry["ten"], "dia_chi_web": entry["dia_chi_web"], "noi_bo": False,
+                "cho_phep": (), **{c: entry[key] for c, (key, _) in CHANNELS.items() if entry.get(key)}}
+        try:
+            unit["cho_phep"] = addresses.parse_allowances(entry.get("cho_phep_dia_chi", []))
+        except addresses.AllowanceError as exc:
+            unit["loi_cau_hinh"] = str(exc)
+        resolved.append(unit)
     return resolved
 
 
 def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now: dt.datetime,
-              limits: Limits = Limits(), settings: Settings | None = None) -> AggregateResult:
+              limits: Limits = Limits(), settings: Settings | None = None,
+              resolver=socket.getaddrinfo) -> AggregateResult:
     """Run the whole aggregation and write ``ket-qua.json`` for the provincial site to render."""
-    store = Store(state_dir)
-    site = province_site(root)
-    registry = site.config["tong_hop"]
-    limit = registry.get("so_tin_moi_nguon", 50)
-    # 1. Collect every channel of every unit, keeping the last good copy on failure.
-    unit_list = units(root, registry)
-    collected = {unit["ma"]: {c: _channel(unit, c, output_dir, store, limits, now) for c in CHANNELS}
-                 for unit in unit_list}
-    #    ...and the search index of every unit built here, for the province-wide search page.
-    indexes = search.collect(unit_list, output_dir, state_dir, store, site.id, now)
-    # 2. Normalise and merge: one news stream, one catalog per export type.
-    news = merge.news_stream([(u, collected[u["ma"]]["tin-tuc"]["data"] or []) for u in unit_list], limit)
-    exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list if collected[u["ma"]][kind]["data"]]
-               for kind in ("thu-tuc", "van-ban")}
-    procedures, documents = merge.catalog(exports["thu-tuc"], "thu-tuc"), merge.catalog(exports["van-ban"], "van-ban")
-    # 3. Compliance of the units built here, and its trend over runs.
-    local = [u["ma"] for u in unit_list if u["noi_bo"]]
-    checked = read_province(root, None, cache_dir=root / ".cache" / "build")  # every site, light form
-    evaluation = evaluate(root, as_of, local, settings, checked=checked)
-    history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
-    write_json(store.history_path, history)
-    health = [_health(u, collected[u["ma"]]) for u in unit_list]
-    # 4. Write the result the provincial site renders (tong-hop/ pages, feeds and exports).
-    result = {
-        "phien_ban": "1.0", "ngay_danh_gia": as_of.isoformat(), "cong_tinh": site.id,
-        "tin_tuc": news, "thu_tuc": procedures, "van_ban": documents,
-        "so_lieu_thu_tuc": merge.procedure_counts(procedures), "so_lieu_van_ban": merge.document_counts(documents),
-        "tuan_thu": dashboard.grid(evaluation), "xu_huong": dashboard.trend(history),
-        "lich_su": history, "nguon": health, "tim_kiem": indexes,
-    }
-    write_json(store.result_path, result)
-    return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
-                                                   "van_ban": len(documents)}, checked)
+    with build_lock(root):  # one build or aggregation of a checkout at a time (portal.lock)
+        store = Store(state_dir)
+        site = province_site(root)
+        registry = site.config["tong_hop"]
+        keep = registry.get("so_tin_moi_nguon", 50)
+        # 1. Collect: every remote channel at once, within the run deadline; local units from output/.
+        unit_list = units(root, registry)
+        records = {(u["ma"], c): _parsed_anew(store.channel(u["ma"], c)) for u in unit_list for c in CHANNELS}
+        responses = _fetch_remote(unit_list, records, limits, resolver)
+        # 2. Normalise: parse what arrived (or keep the last good copy), hold back items dated ahead.
+        collected = {u["ma"]: {c: _channel(u, c, records[u["ma"], c], responses.get((u["ma"], c)), output_dir, store,
+                                           now, keep, limits) for c in CHANNELS}
+                     for u in unit_list}
+        #    ...and the search index of every unit built here, for the province-wide search page.
+        indexes = search.collect(unit_list, output_dir, state_dir, store, site.id, now)
+        due = {u["ma"]: normalise.due_items(collected[u["ma"]]["tin-tuc"]["data"] or [], now, limits.clock_skew)
+               for u in unit_list}
+        # 3. Merge: one news stream, one catalog per export type.
+        news = merge.news_stream([(u, due[u["ma"]][0]) for u in unit_list], keep)
+        exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list if collected[u["ma"]][kind]["data"]]
+                   for kind in ("thu-tuc", "van-ban")}
+        procedures, documents = merge.catalog(exports["thu-tuc"], "thu-tuc"), merge.catalog(exports["van-ban"], "van-ban")
+        # 4. Compliance of the units built here, and its trend over runs.
+        local = [u["ma"] for u in unit_list if u["noi_bo"]]
+        checked = read_province(root, None, cache_dir=root / ".cache" / "build")  # every site, light form
+        evaluation = evaluate(root, as_of, local, settings, checked=checked)
+        history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
+        write_json(store.history_path, history)
+        health = [_health(u, collected[u["ma"]], *due[u["ma"]]) for u in unit_list]
+        # 5. Write the result the provincial site renders (tong-hop/ pages, feeds and exports).
+        result = {
+            "phien_ban": "1.0", "ngay_danh_gia": as_of.isoformat(), "cong_tinh": site.id,
+            "tin_tuc": news, "thu_tuc": procedures, "van_ban": documents,
+            "so_lieu_thu_tuc": merge.procedure_counts(procedures), "so_lieu_van_ban": merge.document_counts(documents),
+            "tuan_thu": dashboard.grid(evaluation), "xu_huong": dashboard.trend(history),
+            "lich_su": history, "nguon": health, "tim_kiem": indexes,
+        }
+        write_json(store.result_path, result)
+        return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
+                                                       "van_ban": len(documents)}, checked)
 
 
-def _channel(unit: dict, channel: str, output_dir: Path, store: Store, limits: Limits, now: dt.datetime) -> dict:
-    """Fetch (or read) one channel; on any fault keep the previous data and record the fault."""
-    record = store.channel(unit["ma"], channel)
+def _parsed_anew(record: dict) -> dict:
+    """A channel whose data an older parser made (e.g. summaries kept as HTML) is fetched and parsed again:
+    without its validators and body hash, the source cannot answer 304 nor the same bytes be skipped."""
+    if record["state"].get("dinh_dang") != parse.FORMAT:
+        record["state"] = {k: v for k, v in record["state"].items() if k not in ("etag", "last_modified", "sha1")}
+    return record
+
+
+def _fetch_remote(unit_list: list[dict], records: dict, limits: Limits, resolver) -> dict:
+    """(unit code, channel) → :class:`Response` of every remote channel, all fetched in one bounded run."""
+    remote = [(u, c) for u in unit_list for c in CHANNELS if not u["noi_bo"] and u.get(c) and not u.get("loi_cau_hinh")]
+    requests = [Request(u[c], records[u["ma"], c]["state"].get("etag", ""),
+                        records[u["ma"], c]["state"].get("last_modified", ""), u["cho_phep"]) for u, c in remote]
+    return {(u["ma"], c): response
+            for (u, c), response in zip(remote, fetch_all(requests, limits, resolver), strict=True)}
+
+
+def _channel(unit: dict, channel: str, record: dict, response: Response | None, output_dir: Path, store: Store,
+             now: dt.datetime, keep: int, limits: Limits) -> dict:
+    """Read (local) or take the fetched answer of one channel; on any fault keep the previous data."""
     state = record["state"]
-    if state.get("dinh_dang") != parse.FORMAT:
-        # Data parsed by an older version (e.g. summaries kept as HTML): fetch and parse it again.
-        state = {k: v for k, v in state.items() if k not in ("etag", "last_modified", "sha1")}
     changed = False  # whether the channel's data must be written again
     if unit["noi_bo"]:
         path = output_dir / unit["ma"] / CHANNELS[channel][1]
         url = str(path)
         if path.is_file():
-            body, status, error, response = path.read_bytes(), 200, "", None
+            body, status, error = path.read_bytes(), 200, ""
         else:
-            body, status, error, response = b"", 0, f"Chưa có {path.relative_to(output_dir.parent)}: hãy chạy " \
-                                                    f"invoke build --site {unit['ma']} trước.", None
+            body, status, error = b"", 0, f"Chưa có {path.relative_to(output_dir.parent)}: hãy chạy " \
+                                          f"invoke build --site {unit['ma']} trước."
     else:
         url = unit.get(channel)
         if not url:
             return {"data": None, "state": {}, "skipped": True}
-        response = fetch(url, state.get("etag", ""), state.get("last_modified", ""),
-                         allowed=unit.get("cho_phep", ()), limits=limits)
-        body, status, error = response.body, response.status, response.error
+        if unit.get("loi_cau_hinh"):
+            body, status, error = b"", 0, unit["loi_cau_hinh"]
+        else:
+            body, status, error = response.body, response.status, response.error
+    if record.get("data") is not None and state.get("chuan_hoa") != normalise.VERSION:
+        # Stored by an older version: the same rules as fresh data (caps, dates, optional fields).
+        record["data"], state["ghi_chu"] = _normalise(channel, record["data"], now, keep, limits)
+        state["chuan_hoa"], changed = normalise.VERSION, True
     state.update({"url": url, "lan_thu_cuoi": now.isoformat(timespec="seconds"), "ma_http": status})
+    validators = {"etag": response.etag if response else "",
+                  "last_modified": response.last_modified if response else ""}
     if not error and status == 304:
         state["loi"] = ""
         state["lan_thanh_cong_cuoi"] = now.isoformat(timespec="seconds")
     elif not error and record.get("data") is not None and state.get("sha1") == hashlib.sha1(body).hexdigest():
         # The same bytes as the last good copy: the same data, nothing to parse or rewrite.
-        state.update({"loi": "", "lan_thanh_cong_cuoi": now.isoformat(timespec="seconds"),
-                      "etag": response.etag if response else "",
-                      "last_modified": response.last_modified if response else ""})
+        state.update({"loi": "", "lan_thanh_cong_cuoi": now.isoformat(timespec="seconds"), **validators})
     elif not error:
         try:
             data = parse.parse_feed(body) if channel == "tin-tuc" else parse.parse_export(body, channel)
-            if channel == "tin-tuc":
-                data = _keep_first_seen(data, record.get("data") or [], now)
-            record["data"], changed = data, True
-            state.update({"loi": "", "lan_thanh_cong_cuoi": now.isoformat(timespec="seconds"),
-                          "etag": response.etag if response else "",
-                          "last_modified": response.last_modified if response else "",
-                          "sha1": hashlib.sha1(body).hexdigest(), "dinh_dang": parse.FORMAT})
+            record["data"], notes = _normalise(channel, data, now, keep, limits)
+            changed = True
+            state.update({"loi": "", "lan_thanh_cong_cuoi": now.isoformat(timespec="seconds"), **validators,
+                          "sha1": hashlib.sha1(body).hexdigest(), "ghi_chu": notes, "chuan_hoa": normalise.VERSION,
+                          "dinh_dang": parse.FORMAT})
         except parse.SourceError as exc:
             error = str(exc)
     if error:
@@ -158,20 +193,18 @@ def _channel(unit: dict, channel: str, output_dir: Path, store: Store, limits: L
     return record
 
 
-def _keep_first_seen(items: list[dict], previous: list[dict], now: dt.datetime) -> list[dict]:
-    """An undated item keeps the time it was first seen, so the stream order is stable across runs."""
-    before = {i["guid"]: i.get("ngay") for i in previous}
-    for item in items:
-        if not item.get("ngay"):
-            item["ngay"] = before.get(item["guid"]) or now.replace(microsecond=0).isoformat()
-            item["ngay_uoc_tinh"] = True
-    return items
+def _normalise(channel: str, data, now: dt.datetime, keep: int, limits: Limits):
+    if channel == "tin-tuc":
+        return normalise.feed_items(data, now, keep, limits.clock_skew)
+    return normalise.export(data, channel, limits.max_records)
 
 
-def _health(unit: dict, channels: dict) -> dict:
-    """Per unit: overall state, last success, HTTP status, item counts and plain-Vietnamese errors."""
+def _health(unit: dict, channels: dict, shown: list[dict], held: list[str]) -> dict:
+    """Per unit: overall state, last success, HTTP status, item counts, plain-Vietnamese errors and notes."""
     used = {c: r for c, r in channels.items() if not r.get("skipped")}
     errors = [f"{c}: {r['state']['loi']}" for c, r in used.items() if r["state"].get("loi")]
+    notes = [f"{c}: {n}" for c, r in used.items() for n in r["state"].get("ghi_chu", [])]
+    notes += [f"tin-tuc: {n}" for n in held]
     have_data = all(r.get("data") for r in used.values())
     if any(r["state"].get("ngung") for r in used.values()):
         state = "ngung"
@@ -182,9 +215,8 @@ def _health(unit: dict, channels: dict) -> dict:
     else:
         state = "chua-co"
     successes = [r["state"].get("lan_thanh_cong_cuoi") for r in used.values() if r["state"].get("lan_thanh_cong_cuoi")]
-    feed = used.get("tin-tuc", {})
     return {"ma": unit["ma"], "ten": unit["ten"], "dia_chi_web": unit["dia_chi_web"],
             "loai": "noi-bo" if unit["noi_bo"] else "ben-ngoai", "trang_thai": state,
             "trang_thai_nhan": HEALTH_LABELS[state], "lan_thanh_cong_cuoi": min(successes) if successes else None,
             "ma_http": {c: r["state"].get("ma_http") for c, r in used.items()},
-            "so_tin": len(feed.get("data") or []), "loi": errors}
+            "so_tin": len(shown), "loi": errors, "ghi_chu": notes}

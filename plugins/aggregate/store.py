@@ -3,7 +3,8 @@
 Layout under the state folder (``.cache/tong-hop/`` by default, kept by ``invoke clean``):
 ``nguon/<source>/<channel>.json`` holds the last good data of a channel (``tin-tuc``, ``thu-tuc``,
 ``van-ban``), ``nguon/<source>/<channel>.trang-thai.json`` its fetch state (with the SHA-1 of the last
-good body, so an unchanged body is not parsed again); ``ket-qua.json`` is the merged result the provincial site renders;
+good body, so an unchanged body is not parsed again, the notes of its normalisation and the version of
+the rules that made them); ``ket-qua.json`` is the merged result the provincial site renders;
 ``lich-su-tuan-thu.json`` keeps the compliance counts of every run for the trend chart.
 Files are replaced atomically (write to a temporary file, then rename).
 """

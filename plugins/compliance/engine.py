@@ -22,7 +22,7 @@ from .checks import CHECKS, accessibility
 from .checks.context import Settings, SiteContext
 from .model import STATES, Finding, ordered
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"  # 1.1: ky_bao_cao in each finding
 
 
 @dataclass
@@ -132,6 +132,7 @@ def _evaluate(root: Path, as_of: dt.date, site_ids, settings: Settings, checked:
     rule_sets, rule_problems = rules.load_all(root, [d for d in local if d.is_dir()])
     problems += rule_problems
     calendar = WorkingCalendar.from_file()
+    versions = rules.versions(rule_sets)
     # 3. Each site against the rules in force for its level on the date.
     evaluations = []
     for site_id in sorted(site_ids or configs):
@@ -139,7 +140,7 @@ def _evaluate(root: Path, as_of: dt.date, site_ids, settings: Settings, checked:
             continue
         config = configs[site_id]
         ctx = SiteContext(site_id, config, checked[site_id].documents, as_of, calendar, evidence, settings,
-                          documents, configs)
+                          documents, configs, versions)
         until = parse_date(str((config.get("hieu_luc") or {}).get("den_ngay", "")))
         selected = rules.applicable(rule_sets, config["cap"], as_of, until)
         for page in ctx.published(page_kind="tiep-can-thong-tin"):
@@ -147,6 +148,8 @@ def _evaluate(root: Path, as_of: dt.date, site_ids, settings: Settings, checked:
         evaluation = SiteEvaluation(site_id, config, rule_sets=sorted({r.bo_quy_tac for r in selected}))
         for rule in selected:
             evaluation.findings.extend(CHECKS[rule.kiem_tra](rule, ctx))
+        # A period is judged by the version of its rule in force at the period's date (checks/periodic.py).
+        evaluation.rule_sets = sorted(set(evaluation.rule_sets) | {f.rule.bo_quy_tac for f in evaluation.findings})
         evaluations.append(evaluation)
     skipped = [p for sid in wanted for p in (checked[sid].problems if sid in checked else [])]
     return Evaluation(as_of, evaluations, rule_sets, problems, skipped)

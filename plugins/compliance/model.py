@@ -73,6 +73,7 @@ class Finding:
     han: dt.date | dt.datetime | None = None
     so_ngay_qua_han: int = 0
     chi_tiet: str = ""
+    ky_bao_cao: str = ""   # reporting period a periodic disclosure finding is about ("9 tháng năm 2026")
 
     @property
     def ok(self) -> bool:
@@ -98,6 +99,7 @@ class Finding:
             "han": self.han.isoformat() if self.han else None,
             "so_ngay_qua_han": self.so_ngay_qua_han,
             "chi_tiet": self.chi_tiet,
+            "ky_bao_cao": self.ky_bao_cao,
             "nguon_quy_tac": rule.nguon,
         }
 

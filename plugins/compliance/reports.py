@@ -16,7 +16,8 @@ from .model import QUA_HAN, SEVERITY_LABELS, STATE_LABELS, STATES, ordered
 COLUMNS = [  # (key in Finding.as_dict(), Vietnamese header)
     ("cong", "Mã cổng"), ("ten_cong", "Tên cổng"), ("trang_thai_nhan", "Trạng thái"), ("muc_do_nhan", "Mức độ"),
     ("quy_tac", "Mã quy tắc"), ("can_cu", "Căn cứ"), ("yeu_cau", "Yêu cầu"), ("muc", "Tin bài / tệp"),
-    ("tieu_de", "Tiêu đề"), ("han", "Hạn"), ("so_ngay_qua_han", "Số ngày quá hạn"), ("mo_ta", "Nội dung phát hiện"),
+    ("tieu_de", "Tiêu đề"), ("ky_bao_cao", "Kỳ báo cáo"), ("han", "Hạn"), ("so_ngay_qua_han", "Số ngày quá hạn"),
+    ("mo_ta", "Nội dung phát hiện"),
     ("xac_minh_nhan", "Căn cứ đã xác minh"), ("bo_quy_tac", "Bộ quy tắc"),
 ]
 
@@ -137,6 +138,7 @@ def terminal(evaluation: Evaluation, limit: int = 0) -> str:
         lines += ["", "Các phát hiện cần xử lý:"]
         for f in shown:
             due = f" (hạn {_vn_date(f.han.isoformat())})" if f.han else ""
+            due = f" · kỳ {f.ky_bao_cao}{due}" if f.ky_bao_cao else due
             late = f", quá {f.so_ngay_qua_han} ngày" if f.trang_thai == QUA_HAN and f.so_ngay_qua_han else ""
             lines.append(f"[{STATE_LABELS[f.trang_thai]}{late}] {f.site} · {f.rule.ma} · {f.rule.can_cu.text()}{due}")
             lines.append(f"    {f.muc}: {f.mo_ta}")

@@ -8,6 +8,7 @@ Every file is validated against ``rule-set.schema.json`` with the same Vietnames
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,9 @@ def load_file(path: Path, root: Path | None = None) -> tuple[RuleSet | None, lis
     if problems:
         return None, problems
     data = parsed.data
+    problems = _impossible_days(data, rel, parsed.line_of)
+    if problems:
+        return None, problems
     start = parse_date(data["hieu_luc"]["tu_ngay"])
     end = parse_date(data["hieu_luc"]["den_ngay"]) if data["hieu_luc"].get("den_ngay") else None
     rules = []
@@ -102,6 +106,35 @@ def load_all(root: Path, local_dirs: list[Path]) -> tuple[list[RuleSet], list[Pr
                                         field="ma", label="Mã quy tắc", code="trung-ma"))
             seen[rule.ma] = rule.nguon
     return sets, problems
+
+
+def versions(sets: list[RuleSet]) -> dict[str, list[Rule]]:
+    """Obligation (``nghia_vu``) → its rules in every set, each limited to its set's validity too."""
+    found: dict[str, list[Rule]] = {}
+    for ruleset in sets:
+        for rule in ruleset.rules:
+            if "nghia_vu" not in rule.tham_so:
+                continue
+            ends = [d for d in (rule.den_ngay, ruleset.den_ngay) if d is not None]
+            found.setdefault(rule.tham_so["nghia_vu"], []).append(dataclasses.replace(
+                rule, tu_ngay=max(rule.tu_ngay, ruleset.tu_ngay), den_ngay=min(ends) if ends else None))
+    return found
+
+
+def _impossible_days(data: dict, rel: str, line_of) -> list[Problem]:
+    """A latest date (``han.muon_nhat[].ngay``, day/month) that not every year has, such as 30/02 or 29/02."""
+    problems = []
+    for index, item in enumerate(data["quy_tac"]):
+        for inner, latest in enumerate((item.get("han") or {}).get("muon_nhat", [])):
+            day, month = (int(x) for x in latest["ngay"].split("/"))
+            try:
+                dt.date(2023, month, day)  # not a leap year: 29/02 is not a date of every year
+            except ValueError:
+                path = ("quy_tac", index, "han", "muon_nhat", inner, "ngay")
+                problems.append(Problem(rel, line_of(path), "Ngày không có thật.", field=schema.dotted(path),
+                                        label="Ngày/tháng", expected="ngày/tháng có thật, ví dụ 09/12",
+                                        found=f"«{latest['ngay']}»", code="sai-dinh-dang"))
+    return problems
 
 
 def applicable(sets: list[RuleSet], level: str, day: dt.date, site_until: dt.date | None = None) -> list[Rule]:

@@ -3,9 +3,10 @@
 ``build_province`` is the pipeline, stage by stage. Each site renders in a worker process into a
 temporary folder beside its output; one thread of the parent then indexes it for search and replaces
 ``output/<site>/`` only when it built cleanly, so a failed build leaves the last good site in place and
-one broken site never stops the others. A site
-whose inputs (content hashes, code, settings, the evaluation date and what it cites from other sites)
-are unchanged since its last publish is not rendered again.
+one broken site never stops the others: a site whose check or render fails unexpectedly (even a
+worker process that dies) gets a problem and keeps its last good output. A site
+whose inputs (content hashes, code, settings, the evaluation date, which items are still scheduled
+and what it cites from other sites) are unchanged since its last publish is not rendered again.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ import json
 import multiprocessing
 import os
 import time
-import traceback
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import check, incremental, province_index, render, sites, staging
+from . import check, crashes, incremental, province_index, render, schedule, sites, staging
 from .atomic import write_text
 from .cache import code_version, read_pickle, write_pickle
 from .lock import build_lock
@@ -41,6 +41,7 @@ class SiteTask:
     settings_file: Path
     search: bool = True
     overrides: dict = field(default_factory=dict)
+    now: dt.datetime | None = None  # the build's now: which items are due (portal.schedule)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class SiteResult:
     pages: dict | None = None  # the page manifest of the render (portal.incremental)
     reused: int = 0        # pages not rendered again: their inputs were unchanged (portal.incremental)
     rendered: int = 0      # pages rendered
+    scheduled: list[tuple[str, str]] = field(default_factory=list)  # (file, publication time): not yet published
 
 
 @dataclass
@@ -76,20 +78,28 @@ class ProvinceResult:
 
 def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: list[str] | None = None,
                    jobs: int = 0, search: bool = True, overrides: dict | None = None,
-                   force: bool = False, checked: dict | None = None) -> ProvinceResult:
+                   force: bool = False, checked: dict | None = None, now: dt.datetime | None = None,
+                   ) -> ProvinceResult:
     """Build the selected sites (all when ``site_ids`` is empty) and the province index page.
 
     ``checked`` (site id → light SiteCheck of every site, as :func:`compliance.engine.read_province`
     returns) may be passed by a caller that has just read them, such as ``invoke aggregate``.
+    ``now`` (default: the clock, Vietnam time) decides which items are due; given, it is also the
+    compliance evaluation date (``invoke build --as-of``).
     One build at a time per project (:mod:`portal.lock`); it first removes what a killed build left."""
     with build_lock(root):
         staging.remove_stale(output_dir)
-        return _build_province(root, settings_file, output_dir, site_ids, jobs, search, overrides, force, checked)
+        return _build_province(root, settings_file, output_dir, site_ids, jobs, search, overrides, force, checked,
+                               now)
 
 
 def _build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: list[str] | None, jobs: int,
-                    search: bool, overrides: dict | None, force: bool, checked: dict | None) -> ProvinceResult:
+                    search: bool, overrides: dict | None, force: bool, checked: dict | None,
+                    now: dt.datetime | None) -> ProvinceResult:
     from compliance import history
+
+    explicit = now is not None
+    now = now or schedule.now()
 
     # 1. Find the sites; an unknown --site is a problem, not a crash.
     all_dirs, problems = sites.discover(root / "content", root)
@@ -113,14 +123,14 @@ def _build_province(root: Path, settings_file: Path, output_dir: Path, site_ids:
     else:
         # A site none of whose files changed comes from its light cache, read here: cheaper than sending
         # it back from a worker. The others are checked in parallel.
-        wanted = [(d, root, cache_dir, province_wide or d.name in names) for d in all_dirs]
-        cached = {d.name: _cached_check(d, root, cache_dir, full) for d, _, _, full in wanted}
+        wanted = [(d, root, cache_dir, province_wide or d.name in names, now) for d in all_dirs]
+        cached = {d.name: _cached_check(d, root, cache_dir, full, now) for d, _, _, full, _ in wanted}
         fresh = {c.site_dir.name: c for c in _parallel(_check_worker, [w for w in wanted if not cached[w[0].name]],
-                                                       jobs)}
+                                                       jobs, _check_failed)}
         checks = {d.name: cached[d.name] or fresh[d.name] for d in all_dirs}  # discovery order, as templates list them
     # 3. Evidence and date shared by every site's compliance report, then what each site depends on.
     evidence = history.read(root)
-    as_of = history.head_date(root) or dt.date.today()
+    as_of = now.date() if explicit else (history.head_date(root) or dt.date.today())
     light = {sid: c.light(("van-ban",)) for sid, c in checks.items()}
     cited = _documents_index(light)
     base = {"code": code_version(), "settings": settings_file.name, "as_of": as_of.isoformat(), "search": search,
@@ -145,7 +155,8 @@ def _build_province(root: Path, settings_file: Path, output_dir: Path, site_ids:
                  "PORTAL_AS_OF": as_of,
                  "PORTAL_PAGE_DIGESTS": _page_digests(sid, checks, cited, evidence, base, state, is_province,
                                                       output_dir, cache_dir, force)}
-        tasks.append((SiteTask(site_dir, root, output_dir, settings_file, search, extra), fingerprint))
+        extra["PORTAL_NOW"] = now
+        tasks.append((SiteTask(site_dir, root, output_dir, settings_file, search, extra, now), fingerprint))
     # 4. Render the sites whose inputs changed, biggest first so the pool stays busy.
     rendered = _render_all([t for t, _ in tasks], jobs)
     for (task, fingerprint), result in zip(tasks, rendered):
@@ -163,7 +174,10 @@ def _build_province(root: Path, settings_file: Path, output_dir: Path, site_ids:
 
 
 def _is_province(site_dir: Path, root: Path) -> bool:
-    site, _ = sites.load(site_dir, root)
+    try:
+        site, _ = sites.load(site_dir, root)
+    except Exception:  # noqa: BLE001 - the site's own check reports it; here it is just not the province
+        return False
     return bool(site and site.config.get("cap") == "tinh")
 
 
@@ -176,23 +190,38 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
-def _parallel(function, items: list, jobs: int) -> list:
+def _parallel(function, items: list, jobs: int, failed) -> list:
+    """``function`` of every item in worker processes; ``failed(item, exc)`` stands in for an item whose
+    worker died (``function`` itself reports its failures)."""
     workers = _workers(jobs, len(items))
     if workers == 1:
         return [function(item) for item in items]
     with _pool(workers) as pool:
-        return list(pool.map(function, items))
+        futures = [pool.submit(function, item) for item in items]
+        results = []
+        for item, future in zip(items, futures, strict=True):
+            try:
+                results.append(future.result())
+            except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: the other sites go on
+                results.append(failed(item, exc))
+        return results
 
 
-def _cached_check(site_dir: Path, root: Path, cache_dir: Path, full: bool) -> check.SiteCheck | None:
+def _cached_check(site_dir: Path, root: Path, cache_dir: Path, full: bool, now: dt.datetime) -> check.SiteCheck | None:
     if not full:
         return None  # only a site's văn bản are read: there is no light cache of that
-    return check.check_site(site_dir, root, cache_dir=cache_dir, light=True, cached_only=True)
+    return check.check_site(site_dir, root, cache_dir=cache_dir, light=True, cached_only=True, now=now)
 
 
 def _check_worker(args) -> check.SiteCheck:
-    site_dir, root, cache_dir, full = args
-    return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",), light=True)
+    site_dir, root, cache_dir, full, now = args
+    return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",), light=True,
+                            now=now)
+
+
+def _check_failed(args, exc: Exception) -> check.SiteCheck:
+    site_dir, root = args[0], args[1]
+    return check.SiteCheck(site_dir, None, problems=[crashes.problem(root, relpath(site_dir, root), exc, "cong")])
 
 
 def _fingerprint(sid: str, checks: dict, cited: dict, evidence: dict, base: dict) -> str:
@@ -201,6 +230,8 @@ def _fingerprint(sid: str, checks: dict, cited: dict, evidence: dict, base: dict
     own = checks[sid]
     digest = hashlib.sha1(json.dumps(base, sort_keys=True).encode())
     digest.update(own.fingerprint.encode())
+    # Which items are still scheduled: the first build after one falls due publishes it.
+    digest.update(json.dumps([d.rel for d in own.scheduled]).encode())
     if own.site and own.site.config.get("cap") == "tinh":
         # Of the other sites it shows what their metadata holds (bodies only as summaries).
         for other in sorted(checks):
@@ -264,7 +295,8 @@ def _state_fingerprint(root: Path, overrides: dict, sid: str, is_province: bool)
 
 def _summary(checked: check.SiteCheck, built: bool, skipped: bool = False) -> SiteResult:
     result = SiteResult(checked.site_dir.name, built, list(checked.problems), items=len(checked.documents),
-                        skipped=skipped)
+                        skipped=skipped, scheduled=[(d.rel, schedule.shown(schedule.publication_date(d.fields)))
+                                                    for d in checked.scheduled])
     if checked.site:
         result.name, result.url = checked.site.name, checked.site.config.get("dia_chi_web", "")
     return result
@@ -282,7 +314,7 @@ def render_site(task: SiteTask) -> SiteResult:
         if not summary.ok:  # 1. Invalid content: report it, touch no output.
             return result
         # The site in full (bodies and checked HTML) comes back from the content-hash cache.
-        checked = check.check_site(task.site_dir, task.root, cache_dir=task.root / CACHE)
+        checked = check.check_site(task.site_dir, task.root, cache_dir=task.root / CACHE, now=task.now)
         if not checked.ok:  # edited again since the check phase, and now broken
             result.problems = list(checked.problems)
             return result
@@ -326,7 +358,7 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
             return result
         result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
         result.built = True
-        (task.output_dir / f".crash-{site_id}.log").unlink(missing_ok=True)  # an earlier crash, now mended
+        _crash_log(task).unlink(missing_ok=True)  # an earlier crash, now mended
         if result.pages is not None:
             incremental.write_manifest(incremental.manifest_path(task.root / CACHE, site_id), task.output_dir / site_id,
                                        result.pages, search)
@@ -340,15 +372,15 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
 
 
 def _crashed(task: SiteTask, result: SiteResult, exc: Exception) -> SiteResult:
-    site_id = task.site_dir.name
-    log = task.output_dir / f".crash-{site_id}.log"
-    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-    result.problems.append(Problem(relpath(task.site_dir, task.root), 0,
-                                   f"Lỗi hệ thống khi xây dựng cổng ({type(exc).__name__}: {exc}). "
-                                   f"Chi tiết kỹ thuật: {relpath(log, task.root)}", code="loi-he-thong"))
-    result.crash = str(log)
+    problem = crashes.problem(task.root, relpath(task.site_dir, task.root), exc, "xay-dung")
+    result.problems.append(problem)
+    result.crash = str(_crash_log(task))
     result.built = False
     return result
+
+
+def _crash_log(task: SiteTask) -> Path:
+    return crashes.log_path(task.root, f"{relpath(task.site_dir, task.root)}.xay-dung")
 
 
 def _render_all(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
@@ -368,8 +400,17 @@ def _render_all(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
                 futures = {pool.submit(render_site, task): index for index, task in enumerate(tasks)}
                 for future in as_completed(futures):
                     index = futures[future]
-                    finishing[index] = indexer.submit(finish_site, tasks[index], future.result())
+                    finishing[index] = indexer.submit(finish_site, tasks[index], _rendered(tasks[index], future))
         return [finishing[index].result() for index in range(len(tasks))]
+
+
+def _rendered(task: SiteTask, future: Future) -> SiteResult:
+    """The worker's result; when the worker itself died (killed, out of memory), that site's failure alone."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: the other sites go on
+        summary = task.overrides["PORTAL_PROVINCE"][task.site_dir.name]
+        return _crashed(task, _summary(summary, built=False), exc)
 
 
 def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
@@ -388,7 +429,8 @@ def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
     problems += [p for p in previous.get("van_de", []) if isinstance(p, dict) and p.get("cong") in kept_ids]
     entries = [{"ma": s.site_id, "ten": s.name, "da_xay_dung": s.built, "so_muc": s.items,
                 "so_loi": sum(p.severity == ERROR for p in s.problems),
-                "so_canh_bao": sum(p.severity == WARNING for p in s.problems), "lan_nay": True}
+                "so_canh_bao": sum(p.severity == WARNING for p in s.problems),
+                "hen_gio_dang": [{"tep": rel, "ngay_dang": when} for rel, when in s.scheduled], "lan_nay": True}
                for s in province.sites]
     entries = sorted(entries + kept, key=lambda e: e["ma"])
     data = {

@@ -1,15 +1,21 @@
-"""Validate a whole site without building it: every file, every reference, every URL."""
+"""Validate a whole site without building it: every file, every reference, every URL.
+
+One file can never stop the check of the others: each is read within a time budget
+(:mod:`portal.limits`) and any unexpected exception becomes that file's problem (:mod:`portal.crashes`).
+Which valid items are due and which are scheduled is decided last, for this run (:mod:`portal.schedule`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import attachments, content_types, document, paths, sanitize, sites
+from . import attachments, content_types, crashes, document, limits, paths, periods, sanitize, schedule, sites
 from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -26,6 +32,7 @@ class SiteCheck:
     problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""  # hash of every input file of the site (content, site.yaml, attachment list)
     metadata: str = ""     # hash of what pages other than an item's own show of it (see metadata_digest)
+    scheduled: list[document.Document] = field(default_factory=list)  # valid, dated after now: not published
 
     @property
     def ok(self) -> bool:
@@ -34,21 +41,39 @@ class SiteCheck:
     def light(self, types: tuple[str, ...] | None = None) -> SiteCheck:
         """The same check without bodies and HTML (a body keeps one character if it had any, so
         "has a body" still answers): what compliance and other sites need, at a fraction of the memory."""
-        docs = [dataclasses.replace(d, body="…" if d.body.strip() else "", html="", html_key="")
-                for d in self.documents if types is None or d.type.id in types]
-        return SiteCheck(self.site_dir, self.site, docs, list(self.problems), self.fingerprint, self.metadata)
+        def strip(docs):
+            return [dataclasses.replace(d, body="…" if d.body.strip() else "", html="", html_key="")
+                    for d in docs if types is None or d.type.id in types]
+
+        return SiteCheck(self.site_dir, self.site, strip(self.documents), list(self.problems), self.fingerprint,
+                         self.metadata, strip(self.scheduled))
 
 
 def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = document.MAX_FILE_BYTES,
                sections: tuple[str, ...] | None = None, cache_dir: Path | None = None,
-               light: bool = False, cached_only: bool = False) -> SiteCheck | None:
+               light: bool = False, cached_only: bool = False, now: dt.datetime | None = None) -> SiteCheck | None:
     """Load ``site.yaml`` and every content file of ``site_dir`` (or only ``sections``); never raises.
 
     With ``cache_dir``, a file whose bytes (and the site's attachment list) are unchanged since the last
     run is not parsed or validated again; with ``light`` too, a site whose files are all unchanged comes
     back in its light form (see :meth:`SiteCheck.light`) from one small cache file. ``cached_only``
     returns that light form or None, without checking anything (the caller checks the site elsewhere).
+    ``now`` (default: the clock, Vietnam time) decides which valid items are due and which are scheduled.
     """
+    when = now or schedule.now()
+    try:
+        result = _check_site(site_dir, root, max_bytes, sections, cache_dir, light, cached_only)
+    except Exception as exc:  # noqa: BLE001 - a failure outside any one file: the site's problem, not the run's
+        base = Path(root) if root is not None else Path(site_dir).parent.parent
+        problem = crashes.problem(base, relpath(site_dir, root), exc, "cong")
+        return SiteCheck(site_dir=site_dir, site=None, problems=[problem])
+    if result is None:
+        return None
+    return schedule.apply(result, when, sites.configured_horizon(root))
+
+
+def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tuple[str, ...] | None,
+                cache_dir: Path | None, light: bool, cached_only: bool) -> SiteCheck | None:
     paths.forget_real_paths()
     site, problems = sites.load(site_dir, root)
     result = SiteCheck(site_dir=site_dir, site=site, problems=problems)
@@ -82,16 +107,24 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
             if name.startswith("."):
                 continue
             rel_path = f"{rel}/{inner}"
-            if not name.lower().endswith(".md"):
-                planned.append(Problem(rel_path, 0, "Tệp không phải Markdown (.md) nên bị bỏ qua.",
-                                       expected="tệp .md; tệp đính kèm đặt trong thư mục tep/",
-                                       found=f"«{name}»", severity=WARNING, code="khong-phai-md"))
+            if not _utf8(rel_path):
+                planned.append(_unreadable_name(rel_path))
                 continue
-            stat = os.stat(path)
-            if stat.st_size <= max_bytes:
-                key = hashes.sha1_of(path, stat) + assets + embeds_key
-            else:
-                key = f"size:{stat.st_size}"
+            if not name.lower().endswith(".md"):  # .MD, .Md: Markdown too (the reader takes every case)
+                planned.append(_not_markdown(rel_path, name))
+                continue
+            try:
+                stat = os.stat(path)
+                if stat.st_size <= max_bytes:
+                    key = hashes.sha1_of(path, stat) + assets + embeds_key
+                else:
+                    key = f"size:{stat.st_size}"
+            except OSError as exc:  # a broken symlink, a file removed meanwhile, no permission
+                planned.append(Problem(rel_path, 0, f"Không đọc được tệp ({exc.strerror or type(exc).__name__}).",
+                                       expected="một tệp Markdown đọc được trong thư mục của cổng",
+                                       found=paths.link_target(Path(path)) if os.path.islink(path) else "",
+                                       code="khong-doc-duoc"))
+                continue
             digest.update(f"{rel_path}\0{key}\0".encode())
             planned.append((path, ctype.id, rel_path, key))
     fingerprint = digest.hexdigest()
@@ -106,6 +139,7 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
         return None
     # 2. Each file parsed and validated, or taken from the content-hash cache.
     cache = DocumentCache(cache_dir, site_dir.name) if sections is None else DocumentCache(None, site_dir.name)
+    transient = False  # a file over its budget or whose check raised: tried again next run, so no light cache
     for entry in planned:
         if isinstance(entry, Problem):
             result.problems.append(entry)
@@ -113,8 +147,10 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
         path, type_id, rel_path, key = entry
         cached = cache.get(rel_path, key)
         if cached is None:
-            doc, doc_problems = document.load(Path(path), site_dir, type_id, root, max_bytes, allowed_embeds=embeds)
-            cache.put(rel_path, key, doc, doc_problems)
+            doc, doc_problems, lasting = _load(Path(path), site_dir, type_id, root, max_bytes, embeds, rel_path)
+            if lasting:
+                cache.put(rel_path, key, doc, doc_problems)
+            transient = transient or not lasting
         else:
             doc, doc_problems = cached
         result.problems.extend(doc_problems)
@@ -123,13 +159,68 @@ def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = docume
     result.problems.extend(_url_collisions(result.documents))
     result.problems.extend(document.asset_problems(site_dir, root))
     result.problems.extend(attachments.problems(site_dir, root))
+    result.problems.extend(periods.problems(result.documents))
     result.fingerprint = fingerprint
     result.metadata = metadata_digest(result.documents, assets, site_dir)
     cache.save()
-    if light and light_cache is not None:  # only light readers use it; a full read need not rewrite it
+    if light and light_cache is not None and not transient:  # only light readers use it
         write_pickle(light_cache, {"version": code_version(), "fingerprint": fingerprint, "max_bytes": max_bytes,
                                    "where": str(site_dir.resolve()), "check": result.light()})
     return result.light() if light else result
+
+
+def _load(path: Path, site_dir: Path, type_id: str, root: Path | None, max_bytes: int, embeds, rel: str,
+          ) -> tuple[document.Document | None, list[Problem], bool]:
+    """:func:`document.load` within the time budget, never raising: (document, problems, whether the
+    result may be cached). A file over its budget or whose check raised gets one problem and is tried
+    again next time (the cause may be the machine's load, or code mended since)."""
+    seconds = limits.TIME_BUDGET_SECONDS
+    try:
+        with limits.time_budget(seconds):
+            doc, problems = document.load(path, site_dir, type_id, root, max_bytes, allowed_embeds=embeds)
+        return doc, problems, True
+    except limits.OverBudget:
+        return None, [limits.over_budget(rel, seconds)], False
+    except Exception as exc:  # noqa: BLE001 - any failure of ours or a library's is this file's alone
+        base = Path(root) if root is not None else Path(site_dir).parent.parent
+        return None, [crashes.problem(base, rel, exc, "tep")], False
+
+
+# Files editors drop into a section folder that are not read, with what to do instead.
+_OTHER_FILES = (
+    ((".markdown", ".mkd", ".mdown", ".mdwn", ".mkdn", ".mdtxt"), "đổi đuôi tệp thành .md"),
+    ((".md.txt",), "Windows đang ẩn đuôi .txt nên tên hiện ra là .md: đổi tên tệp, bỏ đuôi .txt"),
+    ((".txt", ".text"), "đổi đuôi tệp thành .md và thêm phần thông tin (front matter) ở đầu tệp"),
+    ((".doc", ".docx", ".odt", ".rtf", ".pdf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".zip", ".rar"),
+     "chép nội dung sang một tệp .md; muốn đăng kèm tệp thì đặt nó trong thư mục tep/ và ghi vào trường"
+     " «dinh_kem»"),
+    ((".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp"), "đặt ảnh trong thư mục anh/ rồi chèn vào bài"),
+    ((".html", ".htm"), "viết nội dung bằng Markdown trong tệp .md"),
+)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # a name that was not UTF-8 on disk (os.walk keeps its bytes as surrogates)
+        return False
+
+
+def _unreadable_name(rel_path: str) -> Problem:
+    shown = rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return Problem(shown, 0, "Tên tệp hoặc thư mục không phải chữ UTF-8 (thường do giải nén tệp zip tạo trên Windows"
+                             " với bảng mã cũ) nên không đọc được và không được đăng.",
+                   expected="đổi tên tệp: chữ thường không dấu, số và dấu gạch ngang, ví dụ tin-moi.md",
+                   found=f"«{shown.rsplit('/', 1)[-1]}»", code="ten-tep")
+
+
+def _not_markdown(rel_path: str, name: str) -> Problem:
+    lower = name.lower()
+    advice = next((text for endings, text in _OTHER_FILES if lower.endswith(endings)),
+                  "tệp .md; tệp đính kèm đặt trong thư mục tep/, ảnh trong anh/")
+    return Problem(rel_path, 0, "Tệp không phải Markdown (.md) nên bị bỏ qua: tệp này sẽ không được đăng.",
+                   expected=advice, found=f"«{name}»", severity=WARNING, code="khong-phai-md")
 
 
 def _files(folder: Path) -> list[tuple[str, str]]:

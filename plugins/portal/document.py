@@ -1,9 +1,11 @@
 """Read one content file into a validated :class:`Document`, collecting every problem in it.
 
 Stages, in order: read bytes (size cap; a symlink out of the site is refused) → decode (UTF-8
-only; legacy encodings are named) → split and parse front matter (line numbers kept) → validate
-against the type's schema → convert dates → check referenced files (front matter and body) →
-type-specific rules → raw HTML and nesting of the body (:mod:`portal.sanitize`) → slug and URL.
+only; legacy encodings are named; double-encoded text and lone CRs are warned about) → control
+characters (:mod:`portal.characters`, before YAML sees them) → split and parse front matter (line
+numbers kept) → validate against the type's schema → convert dates → check referenced files (front
+matter and body) → type-specific rules → bidirectional controls → shape of the body
+(:mod:`portal.limits`) → raw HTML (:mod:`portal.sanitize`) → slug and URL (reserved addresses refused).
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import content_types, markup, nesting, paths, sanitize, schema
+from . import characters, content_types, limits, markup, paths, sanitize, schema, slugs
 from .dates import parse_date, parse_datetime
-from .encoding import EncodingProblem, decode_source
+from .encoding import EncodingProblem, decode_source, double_encoding_message, find_double_encoding
 from .frontmatter import FrontMatterError, Parsed, parse
 from .problems import ERROR, WARNING, Problem, relpath, short
 from .slugs import slugify
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 ASSET_FOLDERS = ("tep", "anh")  # copied to the site as they are (STATIC_PATHS)
 # Links and images in the body that point at the site's own files: ](tep/x.pdf) or ](anh/y.svg),
 # and the same in raw HTML: src="anh/y.svg", href='tep/x.pdf'. Both are relative to the site folder.
@@ -107,9 +109,20 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
         return None, [Problem(rel, 0, "Tệp trống.", expected="phần thông tin (front matter) và nội dung",
                               found="tệp không có nội dung", code="tep-trong")]
     try:
-        return decode_source(data), []
+        text = decode_source(data)
     except EncodingProblem as exc:
         return None, [Problem(rel, exc.line or 0, exc.message, code=f"ma-hoa:{exc.encoding or 'khac'}")]
+    warnings = []
+    line = characters.lone_carriage_return(data)
+    if line:
+        warnings.append(characters.carriage_return_problem(rel, line))
+    double = find_double_encoding(text)
+    if double:
+        bad, good, offset, count = double
+        line = text.count("\n", 0, offset) + 1
+        warnings.append(Problem(rel, line, double_encoding_message(bad, good, line, count), found=f"«{bad}»",
+                                expected=f"«{good}»", severity=WARNING, code="ma-hoa:hai-lan"))
+    return text, warnings
 
 
 def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES,
@@ -128,12 +141,15 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
     text, problems = read_text(path, rel, max_bytes)
     if text is None:
         return None, problems
+    text, controls = characters.scan_controls(text, rel)
     try:
         parsed = parse(text)
     except FrontMatterError as exc:
-        return None, [Problem(rel, exc.line, exc.message, expected=exc.expected, found=exc.found, code="yaml")]
-    problems = [Problem(rel, line, "Trường bị khai báo hai lần; chỉ giữ một dòng.", field=schema.dotted(p),
-                        label=schema.label(type_id, p), code="lap-truong") for p, line in parsed.duplicates]
+        return None, problems + controls + [Problem(rel, exc.line, exc.message, expected=exc.expected,
+                                                    found=exc.found, code="yaml")]
+    problems += characters.with_fields(controls, lambda line: _field_at(type_id, parsed, line))
+    problems += [Problem(rel, line, "Trường bị khai báo hai lần; chỉ giữ một dòng.", field=schema.dotted(p),
+                         label=schema.label(type_id, p), code="lap-truong") for p, line in parsed.duplicates]
     problems += schema.validate(type_id, parsed.data, rel, parsed.line_of)
     fields = _convert(type_id, parsed.data, ())
     problems += _check_files(type_id, fields, site_dir, rel, parsed)
@@ -141,8 +157,11 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
                    body_line=parsed.body_line, lines=parsed.lines)
     problems += _rules(doc)
     problems += _body_links(doc, site_dir)
+    problems += characters.bidi_in_fields(parsed.data, rel, parsed.line_of, lambda p: schema.label(type_id, p),
+                                          lambda p: _strict(type_id, p), schema.dotted)
+    problems += characters.bidi_in_body(doc.body, doc.body_line, rel)
     if doc.body.strip():
-        shape = nesting.check(doc.body, doc.body_line, rel)
+        shape = limits.body_problem(doc.body, doc.body_line, rel)
         try:
             doc.html = markup.convert(doc.body) if shape is None else ""
             doc.html_key = markup.body_key(doc.body)
@@ -159,7 +178,53 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
             problems.append(Problem(rel, doc.line_of(("tieu_de",)), "Không tạo được đường dẫn từ tiêu đề.",
                                     field="duong_dan", label="Đường dẫn (slug)",
                                     expected="thêm trường «duong_dan:» gồm chữ thường không dấu và dấu gạch ngang"))
+        problems += _reserved(doc)
     return doc, problems
+
+
+# Front matter fields where a bidirectional control is an error: what readers see as the item's name,
+# address or code (plus every URL and file field, by format).
+STRICT_FIELDS = {"tieu_de", "duong_dan", "so_ky_hieu", "ma_thu_tuc"}
+
+
+def _strict(type_id: str, path: tuple) -> bool:
+    return (len(path) == 1 and path[0] in STRICT_FIELDS) or \
+        schema.subschema(type_id, path).get("format") in ("uri", "tep")
+
+
+def _field_at(type_id: str, parsed: Parsed, line: int) -> tuple[str, str] | None:
+    """The front matter field whose value is on file ``line`` (None on a body or fence line)."""
+    if not parsed.body_line or line >= parsed.body_line - 1:
+        return None
+    path = parsed.path_at(line)
+    return (schema.dotted(path), schema.label(type_id, path)) if path else None
+
+
+def _reserved(doc: Document) -> list[Problem]:
+    """An item whose address is one the site writes itself (the section list, its page N, …)."""
+    problems = []
+    for index, tag in enumerate(doc.fields.get("tu_khoa") or []):
+        if isinstance(tag, str) and slugify(tag) == slugs.TAG_LIST:
+            problems.append(Problem(doc.rel, doc.line_of(("tu_khoa", index)), "Từ khóa này có địa chỉ"
+                                    " «tu-khoa/index.html», trùng với trang danh sách từ khóa do cổng tự tạo.",
+                                    field=schema.dotted(("tu_khoa", index)),
+                                    label=schema.label(doc.type.id, ("tu_khoa",)),
+                                    expected="một từ khóa khác", found=short(tag), code="duong-dan-danh-rieng"))
+    page = slugs.reserved(doc.type, doc.slug)
+    if page is None:
+        return problems
+    field = "duong_dan" if doc.fields.get("duong_dan") else _slug_source(doc)
+    message = f"Địa chỉ «{doc.url}» là {page} do cổng tự tạo; bài này sẽ ghi đè lên trang đó."
+    return problems + [Problem(doc.rel, doc.line_of((field,)), message, field=field,
+                               label=schema.label(doc.type.id, (field,)),
+                               expected="thêm hoặc sửa trường «duong_dan:» thành đường dẫn khác, ví dụ "
+                                        f"«{doc.type.id}-{doc.slug}»", found=f"«{doc.slug}»",
+                               code="duong-dan-danh-rieng")]
+
+
+def _slug_source(doc: Document) -> str:
+    """The field the slug was made from, when there is no ``duong_dan``."""
+    return {"van-ban": "so_ky_hieu", "thu-tuc": "ma_thu_tuc", "lich-cong-tac": "tu_ngay"}.get(doc.type.id, "tieu_de")
 
 
 def _convert(type_id: str, value, path: tuple):

@@ -22,7 +22,7 @@ import re
 import unicodedata
 
 __all__ = ["EncodingProblem", "decode_source", "guess_legacy_encoding", "encode_legacy",
-           "decode_legacy", "LETTERS"]
+           "decode_legacy", "find_double_encoding", "double_encoding_message", "LETTERS"]
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng (canonical order)
 _VOWELS = "aăâeêioôơuưy"
@@ -273,6 +273,43 @@ def _find_mojibake(text: str) -> tuple[str, str, str, int] | None:
     else:
         strong = any(sum(not c.isascii() for c in w) >= 2 for w in distinct)
     return (encoding, *found[0]) if strong or len(distinct) >= 3 else None
+
+
+# UTF-8 text read as Windows-1252 (or Latin-1) and saved again as UTF-8 ("Thá»§ tá»¥c", "ThÃ´ng bÃ¡o"):
+# each Vietnamese letter became two or three Latin-1 characters. Reversing the mistake (back to those
+# bytes, then UTF-8) gives the text back. Bytes Windows-1252 leaves undefined come through as C1 controls.
+_CP1252_BYTE = {chr(b): b for b in range(0x80, 0x100)}
+_CP1252_BYTE.update({bytes([b]).decode("cp1252"): b for b in range(0x80, 0x100)
+                     if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
+_DOUBLE_WORD = re.compile("[A-Za-z" + "".join(sorted(re.escape(c) for c in _CP1252_BYTE)) + "]+")
+_LEAD = re.compile("[\u00c2-\u00c6]|\u00e1[\u00ba\u00bb]")  # lead bytes of Vietnamese letters, as Latin-1
+
+
+def find_double_encoding(text: str) -> tuple[str, str, int, int] | None:
+    """UTF-8 read as Windows-1252 and saved again: (first bad word, the word it was, its offset, number
+    of such words), or None. A word counts when its bytes are valid UTF-8 spelling a Vietnamese syllable,
+    which text really written in Latin-1 letters ("là", "Müller") never is."""
+    if not _LEAD.search(text):
+        return None
+    first, count = None, 0
+    for match in _DOUBLE_WORD.finditer(text):
+        word = match.group()
+        if word.isascii() or not _LEAD.search(word):
+            continue
+        try:
+            fixed = bytes(_CP1252_BYTE.get(c, ord(c)) for c in word).decode("utf-8")
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if fixed != word and _is_syllable(fixed):
+            count += 1
+            first = first or (word, fixed, match.start())
+    return (*first, count) if first else None
+
+
+def double_encoding_message(bad: str, good: str, line: int, count: int) -> str:
+    return (f"Chữ tiếng Việt bị lỗi bảng mã (chữ UTF-8 bị đọc nhầm theo bảng mã Windows-1252 rồi lưu lại): dòng"
+            f" {line} có “{bad}”, đúng ra là “{good}”" + (f"; cả tệp có {count} chữ như vậy" if count > 1 else "")
+            + ". Hãy chép lại nội dung từ tài liệu gốc, hoặc mở tệp gốc với bảng mã UTF-8 rồi lưu lại.")
 
 
 # ---- Messages (Vietnamese; the caller adds the file path) ----

@@ -4,6 +4,8 @@ The YAML is read with a deliberately small scalar schema (close to YAML 1.2 core
 strings, so ``2026-03-02`` is the text an editor wrote (dates are checked by the schema), ``08:30``
 is not a sexagesimal number and ``no`` is not ``False``. Only ``true``/``false``, integers, plain
 decimals and ``null``/``~``/empty are typed. Duplicate keys are reported, not silently merged.
+Anchors and aliases are refused and nesting is bounded (:class:`_Builder`), so a few hundred bytes
+can neither expand to gigabytes nor recurse ten thousand levels deep.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+
+from . import limits
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)$")
@@ -53,6 +57,15 @@ class Parsed:
             path = path[:-1]
         return self.lines.get(path, 1)
 
+    def path_at(self, line: int) -> tuple:
+        """The deepest key path whose value starts on ``line`` or, failing that, is the last to start
+        before it (a value spread over several lines); ``()`` when none."""
+        best, best_line = (), 0
+        for path, start in self.lines.items():
+            if start <= line and (start > best_line or (start == best_line and len(path) > len(best))):
+                best, best_line = path, start
+        return best
+
 
 def split(text: str) -> tuple[str, str, int, int]:
     """Return (yaml_text, body, yaml_first_line, body_first_line); raise if no front matter."""
@@ -93,8 +106,32 @@ def parse(text: str) -> Parsed:
 def parse_yaml(yaml_text: str, first: int = 1) -> Parsed:
     """Parse a YAML mapping (front matter or a whole ``site.yaml``) whose first line is ``first``."""
     parsed = Parsed(data={}, body="", body_line=0)
+    value = _load(yaml_text, first, parsed)
+    if value is _NOTHING:
+        raise FrontMatterError("Phần thông tin (front matter) trống.", line=first,
+                               expected="ít nhất các trường bắt buộc, ví dụ «tieu_de:» và «ngay:»")
+    parsed.lines[()] = first
+    if not isinstance(value, dict):
+        raise FrontMatterError(
+            "Phần thông tin phải là danh sách các trường «tên: giá trị».",
+            line=first, found=f"một {'danh sách' if isinstance(value, list) else 'giá trị đơn'}",
+        )
+    parsed.data = value
+    return parsed
+
+
+def _load(yaml_text: str, first: int, parsed: Parsed):
+    """Build the value from YAML events with libyaml (fast); on a YAML error, read again with the
+    pure-Python parser, whose messages we translate."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _Builder(first, parsed).run(yaml.parse(yaml_text, Loader=fast))
+        except yaml.YAMLError:
+            parsed.lines.clear()
+            parsed.duplicates.clear()
     try:
-        node = _compose(yaml_text)
+        return _Builder(first, parsed).run(yaml.parse(yaml_text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         rows = yaml_text.split("\n")
@@ -105,18 +142,128 @@ def parse_yaml(yaml_text: str, first: int = 1) -> Parsed:
             "thụt lề bằng dấu cách, không dùng Tab",
             found=_show_line(rows[mark.line] if mark and mark.line < len(rows) else ""),
         ) from None
-    if node is None:
-        raise FrontMatterError("Phần thông tin (front matter) trống.", line=first,
-                               expected="ít nhất các trường bắt buộc, ví dụ «tieu_de:» và «ngay:»")
-    parsed.lines[()] = first
-    value = _construct(node, (), first, parsed)
-    if not isinstance(value, dict):
+    except yaml.YAMLError as exc:  # the reader: a character YAML does not allow (not marked with a line)
+        position = getattr(exc, "position", 0) or 0
+        character = getattr(exc, "character", "")
+        if isinstance(character, str) and len(character) == 1:
+            character = ord(character)
+        code = f"U+{character:04X}" if isinstance(character, int) else "?"
         raise FrontMatterError(
-            "Phần thông tin phải là danh sách các trường «tên: giá trị».",
-            line=first, found=f"một {'danh sách' if isinstance(value, list) else 'giá trị đơn'}",
-        )
-    parsed.data = value
-    return parsed
+            f"Phần thông tin có ký tự không được phép ({code}).", line=first + yaml_text.count("\n", 0, position),
+            expected="chữ, số và dấu câu thông thường", found=code,
+        ) from None
+
+
+_NOTHING = object()
+
+
+class _Builder:
+    """Python values from a stream of YAML events, without recursion and without following aliases.
+
+    Anchors (``&a``) and aliases (``*a``) are refused when they are met, before anything is built:
+    nine aliases of nine aliases make a few hundred bytes expand to billions of values ("billion
+    laughs"), and editors never need them. Nesting deeper than :data:`limits.MAX_YAML_DEPTH` is
+    refused when it is reached. Each frame of the stack is a container being filled.
+    """
+
+    def __init__(self, first: int, parsed: Parsed):
+        self.first = first
+        self.parsed = parsed
+
+    def run(self, events):
+        stack: list[_Frame] = []
+        root, documents = _NOTHING, 0
+        for event in events:
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            line = self.first + event.start_mark.line
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise FrontMatterError("Phần thông tin chỉ được có một khối YAML.", line=line,
+                                           expected="không có dòng «---» hoặc «...» ở giữa các trường",
+                                           found="khối YAML thứ hai")
+                continue
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                raise FrontMatterError(
+                    "Phần thông tin dùng neo «&» hoặc bí danh «*» của YAML; cổng không nhận cách viết này"
+                    " (có thể bị lợi dụng để làm treo việc xây dựng).", line=line,
+                    expected="ghi trực tiếp giá trị của từng trường; chữ bắt đầu bằng «&» hoặc «*» hãy đặt"
+                             " trong ngoặc kép",
+                    found=f"«{mark}{event.anchor}»")
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                value = stack.pop().value
+                if not stack:
+                    root = value
+                else:
+                    stack[-1].add(value, self.parsed)
+                continue
+            parent = stack[-1] if stack else None
+            if parent is not None and parent.wants_key():
+                if not isinstance(event, yaml.ScalarEvent):
+                    raise FrontMatterError("Tên trường phải là một từ đơn.", line=line)
+                parent.key(str(event.value), line, self.parsed)
+                continue
+            path = parent.child_path() if parent is not None else ()
+            record = parent is None or parent.recording()
+            if record:
+                self.parsed.lines.setdefault(path, line)
+            if isinstance(event, yaml.ScalarEvent):
+                value = _scalar(event)
+                if parent is None:
+                    root = value
+                else:
+                    parent.add(value, self.parsed)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= limits.MAX_YAML_DEPTH:
+                    raise FrontMatterError(
+                        "Phần thông tin lồng nhau quá sâu.", line=line,
+                        expected=f"tối đa {limits.MAX_YAML_DEPTH} cấp lồng nhau",
+                        found=f"hơn {limits.MAX_YAML_DEPTH} cấp")
+                stack.append(_Frame({} if isinstance(event, yaml.MappingStartEvent) else [], path, record))
+            else:
+                raise FrontMatterError("Giá trị không hợp lệ.", line=line)
+        return root
+
+
+class _Frame:
+    """A mapping or sequence being built: its path, and for a mapping the key waiting for its value."""
+
+    def __init__(self, value, path: tuple, record: bool):
+        self.value = value
+        self.path = path
+        self.record = record
+        self.pending: tuple[str, bool] | None = None  # (key, keep) between a key and its value
+
+    def wants_key(self) -> bool:
+        return isinstance(self.value, dict) and self.pending is None
+
+    def key(self, key: str, line: int, parsed: Parsed) -> None:
+        keep = key not in self.value
+        if self.record:
+            if keep:
+                parsed.lines[self.path + (key,)] = line
+            else:
+                parsed.duplicates.append((self.path + (key,), line))
+        self.pending = (key, keep)
+
+    def child_path(self) -> tuple:
+        if isinstance(self.value, dict):
+            return self.path + (self.pending[0],)
+        return self.path + (len(self.value),)
+
+    def recording(self) -> bool:
+        return self.record and (self.pending is None or self.pending[1])
+
+    def add(self, value, parsed: Parsed) -> None:
+        if isinstance(self.value, list):
+            self.value.append(value)
+            return
+        key, keep = self.pending
+        self.pending = None
+        if keep:  # a duplicate key's value is read (to find its end) and dropped: the first one counts
+            self.value[key] = value
 
 
 _YAML_REASONS = {
@@ -135,17 +282,6 @@ _YAML_REASONS = {
 }
 
 
-def _compose(yaml_text: str):
-    """Compose with libyaml (fast); on an error, re-read with the pure-Python parser, whose messages we translate."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
-        try:
-            return yaml.compose(yaml_text, Loader=fast)
-        except yaml.YAMLError:
-            pass
-    return yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-
-
 def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or ""
     for key, text in _YAML_REASONS.items():
@@ -156,9 +292,9 @@ def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
     return "cấu trúc không hợp lệ"
 
 
-def _scalar(node: yaml.ScalarNode):
-    text = node.value
-    if node.style:  # quoted or block scalar: always a string
+def _scalar(event: yaml.ScalarEvent):
+    text = event.value
+    if event.style:  # quoted or block scalar: always a string
         return text
     if text in _NULL:
         return None
@@ -169,25 +305,3 @@ def _scalar(node: yaml.ScalarNode):
     if _FLOAT.match(text):
         return float(text)
     return text
-
-
-def _construct(node, path: tuple, first: int, parsed: Parsed):
-    parsed.lines.setdefault(path, first + node.start_mark.line)
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, path + (i,), first, parsed) for i, child in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        result: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise FrontMatterError("Tên trường phải là một từ đơn.", line=first + key_node.start_mark.line)
-            key = str(key_node.value)
-            line = first + key_node.start_mark.line
-            if key in result:
-                parsed.duplicates.append((path + (key,), line))
-                continue
-            parsed.lines[path + (key,)] = line
-            result[key] = _construct(value_node, path + (key,), first, parsed)
-        return result
-    raise FrontMatterError("Giá trị không hợp lệ.", line=first + node.start_mark.line)

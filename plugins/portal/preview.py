@@ -1,6 +1,6 @@
 """The HTTP handler of ``invoke serve``: ``output/`` as a web server would publish it.
 
-Hidden names (``.crash-<site>.log``, ``.staging/`` when ``output/`` is a mount point, editors' ``.git``
+Hidden names (``.staging/`` when ``output/`` is a mount point, editors' ``.git``
 folders copied by mistake) are what CI's ``rsync --exclude='.*'`` leaves out of production; the preview
 leaves them out too (404), so what an editor sees locally is what citizens will get.
 """

@@ -6,6 +6,10 @@ every file is reported at once) and hands the valid documents to Pelican through
 sanitised with the allowlist of :mod:`portal.sanitize` (nh3) before Pelican sees it: validation
 already refused unsafe HTML, this is defence in depth.
 
+An item dated after the build's now (``PORTAL_NOW``, see :mod:`portal.schedule`) is read as a draft:
+it is never written and never listed until a later build. File names ending in ``.MD`` or ``.Md``
+are read like ``.md`` (Windows editors save them so; the check reads them too).
+
 When the reader is installed it also refuses files under tep/ and anh/ that may not be published
 (symlinks out of the site folder, active types, unsafe SVG; the build's check already stopped the site):
 it logs an error (so the build does not publish the site) and keeps Pelican's static copy away from them.
@@ -23,7 +27,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import attachments, document, markup, paths, sanitize, summaries
+from . import attachments, document, markup, paths, sanitize, schedule, summaries
 from .dates import as_datetime
 
 # Under "pelican" (as namespace plugins are) so the build collects these records with Pelican's own.
@@ -34,7 +38,7 @@ class PortalMarkdownReader(BaseReader):
     """Reads ``.md`` files of a portal site (front matter in YAML)."""
 
     enabled = True
-    file_extensions = ["md"]
+    file_extensions = ["md", "MD", "Md", "mD"]
 
     def read(self, source_path):
         doc = self._document(Path(source_path))
@@ -76,14 +80,16 @@ class PortalMarkdownReader(BaseReader):
         settings, f = self.settings, doc.fields
         category = Category(doc.type.label, settings)
         category.slug = doc.type.id
+        now = settings.get("PORTAL_NOW")
+        status = doc.status if now is None or schedule.is_due(f, now) else "draft"  # scheduled: not yet
         meta = {
             "title": doc.title,
             "slug": doc.slug,
-            "status": doc.status,
+            "status": status,
             "template": doc.type.template,
             # Drafts are read (so links to them can be checked) but never written.
-            "url": doc.url if doc.status != "draft" else "",
-            "save_as": doc.url if doc.status != "draft" else "",
+            "url": doc.url if status != "draft" else "",
+            "save_as": doc.url if status != "draft" else "",
             "category": category,
             "portal_type": doc.type.id,
             "fields": f,
@@ -105,8 +111,9 @@ class PortalMarkdownReader(BaseReader):
 
 
 def add_reader(readers) -> None:
-    """``readers_init`` receiver: our reader handles ``.md``; unsafe static files are refused."""
-    readers.reader_classes["md"] = PortalMarkdownReader
+    """``readers_init`` receiver: our reader handles ``.md`` (any case); unsafe static files are refused."""
+    for extension in PortalMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = PortalMarkdownReader
     # Pelican's own Markdown reader (for .markdown, .mkd, .mdown) would be instantiated too, and it
     # adds its "meta" extension to the shared MARKDOWN setting; content is .md only.
     for extension in ("markdown", "mkd", "mdown"):

@@ -35,7 +35,8 @@ def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, ex
         "OUTPUT_PATH": str(output.resolve()),
         "SITENAME": config["ten_cong"],
         "PORTAL": config,
-        "PORTAL_DOCUMENTS": {paths.real_path(d.source): d for d in checked.documents},
+        # Scheduled items are read too (the reader makes them drafts): never loaded again unchecked.
+        "PORTAL_DOCUMENTS": {paths.real_path(d.source): d for d in checked.documents + checked.scheduled},
         # Feeds and sitemaps always carry absolute links; pages stay relative unless
         # RELATIVE_URLS is off (publishconf.py), so the demo also opens from disk.
         "SITEURL": config["dia_chi_web"].rstrip("/"),

@@ -1,5 +1,5 @@
-"""Component portal sites: discovery under ``content/``, their ``site.yaml``, and the one project
-setting validation needs from ``pelicanconf.py`` (the iframe sources allowed)."""
+"""Component portal sites: discovery under ``content/``, their ``site.yaml``, and the project settings
+validation needs from ``pelicanconf.py`` (the iframe sources allowed, the scheduling horizon)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import sanitize, schema
+from . import characters, sanitize, schedule, schema
 from .dates import parse_date
 from .document import read_text
 from .frontmatter import FrontMatterError, parse_yaml
@@ -60,17 +60,24 @@ def load(site_dir: Path, root: Path | None = None) -> tuple[Site | None, list[Pr
     text, read_problems = read_text(path, rel)
     if text is None:
         return None, problems + read_problems
+    problems += read_problems
+    text, controls = characters.scan_controls(text, rel)
     try:
         parsed = parse_yaml(text)
     except FrontMatterError as exc:
-        return None, problems + [Problem(rel, exc.line, exc.message, expected=exc.expected, found=exc.found,
-                                         code="yaml")]
+        return None, problems + controls + [Problem(rel, exc.line, exc.message, expected=exc.expected,
+                                                    found=exc.found, code="yaml")]
+    problems += characters.with_fields(controls, lambda line: (schema.dotted(parsed.path_at(line)),
+                                                              schema.label("site", parsed.path_at(line))))
+    problems += characters.bidi_in_fields(parsed.data, rel, parsed.line_of, lambda p: schema.label("site", p),
+                                          lambda p: True, schema.dotted)
     problems += [Problem(rel, line, "Trường bị khai báo hai lần.", field=schema.dotted(p), code="lap-truong")
                  for p, line in parsed.duplicates]
     problems += schema.validate("site", parsed.data, rel, parsed.line_of)
     config = dict(parsed.data)
     if config.get("cap") == "huyen":
-        until = parse_date(str((config.get("hieu_luc") or {}).get("den_ngay", "")))
+        validity = config.get("hieu_luc")  # the schema reports a hieu_luc that is not a group of fields
+        until = parse_date(str(validity.get("den_ngay", ""))) if isinstance(validity, dict) else None
         if until is None or until.isoformat() > "2025-06-30":
             problems.append(Problem(rel, parsed.line_of(("cap",)),
                                     "Cấp huyện đã kết thúc hoạt động từ ngày 01/07/2025 (chính quyền địa phương hai cấp).",
@@ -88,19 +95,29 @@ def load(site_dir: Path, root: Path | None = None) -> tuple[Site | None, list[Pr
 
 def configured_embeds(root=None) -> tuple[str, ...]:
     """``PORTAL_ALLOWED_EMBEDS`` of the project at ``root`` (its ``pelicanconf.py``), else the default."""
+    return tuple(_project_settings(root).get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS))
+
+
+def configured_horizon(root=None) -> int:
+    """``PORTAL_SCHEDULE_HORIZON_DAYS`` of the project at ``root``, else :data:`schedule.HORIZON_DAYS`."""
+    value = _project_settings(root).get("PORTAL_SCHEDULE_HORIZON_DAYS", schedule.HORIZON_DAYS)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else schedule.HORIZON_DAYS
+
+
+def _project_settings(root) -> dict:
     path = os.path.join(os.fspath(root), "pelicanconf.py") if root is not None else ""
     try:
         stamp = os.stat(path).st_mtime_ns if path else None
     except OSError:
         stamp = None
-    return _configured_embeds(path, stamp) if stamp is not None else sanitize.ALLOWED_EMBEDS
+    return _read_settings(path, stamp) if stamp is not None else {}
 
 
 @functools.lru_cache(maxsize=8)
-def _configured_embeds(path: str, stamp: int) -> tuple[str, ...]:
+def _read_settings(path: str, stamp: int) -> dict:
     from pelican.settings import get_settings_from_file
 
     try:
-        return tuple(get_settings_from_file(path).get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS))
+        return get_settings_from_file(path)
     except Exception:  # noqa: BLE001 - a broken settings file is reported by the build that loads it
-        return sanitize.ALLOWED_EMBEDS
+        return {}

@@ -20,3 +20,23 @@ def slugify(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug
+
+
+# What the site writes itself inside a section folder (see pelicanconf.py): the list at <type>/index.html
+# and its further pages at <type>/trang-N.html (PAGINATION_PATTERNS). An item must not take those
+# addresses: its page would overwrite the list, or the list would overwrite it.
+SECTION_LIST = "index"
+PAGINATION = re.compile(r"trang-(\d+)")
+TAG_LIST = "index"  # tu-khoa/index.html lists the tags; a tag's own page is tu-khoa/<slug>.html
+
+
+def reserved(ctype, slug: str) -> str | None:
+    """What the site writes at ``<type>/<slug>.html`` itself (Vietnamese), or None when it is free."""
+    if ctype.kind != "article":
+        return None  # introduction pages live in trang/, where the site writes nothing of its own
+    if slug == SECTION_LIST:
+        return f"trang danh sách của chuyên mục {ctype.label}"
+    page = PAGINATION.fullmatch(slug)
+    if page:
+        return f"trang {int(page.group(1))} của danh sách chuyên mục {ctype.label}"
+    return None

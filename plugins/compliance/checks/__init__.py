@@ -1,6 +1,6 @@
 """The compliance checks, one module per kind of requirement, registered by the rule kind they serve."""
 
-from . import accessibility, completeness, deadline, evidence, identity, presence, recency, validity
+from . import accessibility, completeness, deadline, evidence, identity, periodic, presence, recency, validity
 
 CHECKS = {
     "co-chuyen-muc": presence.section,
@@ -17,6 +17,7 @@ CHECKS = {
     "ten-mien": identity.domain,
     "thanh-phan-cong-tinh": identity.part_of_province,
     "tu-danh-gia-tiep-can": accessibility.self_assessment,
+    "cong-khai-dinh-ky": periodic.disclosure,
 }
 
 __all__ = ["CHECKS"]

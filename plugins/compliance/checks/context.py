@@ -32,6 +32,9 @@ class SiteContext:
     settings: Settings
     province_documents: dict = field(default_factory=dict)  # so_ky_hieu (casefold) → Document, all sites
     province_sites: dict = field(default_factory=dict)      # site id → config
+    # obligation (``nghia_vu``) → every version of it in the loaded rule sets, in force or not: a period is
+    # judged by the version in force at the period's own date (checks/periodic.py)
+    rule_versions: dict = field(default_factory=dict)
 
     @property
     def level(self) -> str:
