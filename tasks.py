@@ -9,6 +9,7 @@
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
     invoke matrix --since <git-ref>               sites affected by a change (JSON, for CI)
     invoke bench [--quick]                        benchmark against plain Pelican and Hugo
+    invoke bench-search [--query "..."]           bytes one search fetches on the provincial portal
     invoke lock [--upgrade]                       resolve requirements*.txt into hashed requirements*.lock
     invoke clean                                  remove output/
 """
@@ -360,6 +361,29 @@ def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=1):
     suite.save(data, path)
     print(suite.table(data))
     print(f"\nĐã ghi {path}")
+
+
+@task(iterable=["query"], help={
+    "query": "từ khóa tìm (lặp lại được); mặc định: bốn truy vấn tiêu biểu",
+    "site": "cổng có trang tìm kiếm cần đo (mặc định: cổng tỉnh)",
+    "output": "thư mục đã xây dựng (mặc định output/)",
+})
+def bench_search(c, query=None, site="", output=""):
+    """Bytes the search page fetches for one query, by kind, in headless Chromium (docs/performance.md)."""
+    from aggregate.pipeline import province_site
+    from bench import search_bytes
+
+    folder = Path(output) if output else OUTPUT
+    if not site:
+        try:
+            site = province_site(ROOT).id
+        except LookupError as exc:
+            raise Exit(f"{exc} Hãy chỉ rõ --site.", code=2) from None
+    if not (folder / site / "tim-kiem.html").is_file():
+        raise Exit(f"Chưa có {folder / site / 'tim-kiem.html'}: hãy chạy invoke build (và invoke aggregate) trước.",
+                   code=2)
+    queries = query or ["chuyen doi so", "đăng ký khai sinh", "dien tu", "thủ tục hành chính"]
+    print(search_bytes.table(search_bytes.measure(folder, site, queries)))
 
 
 @task(help={

@@ -37,8 +37,8 @@ def test_search_without_diacritics_finds_pages_with_them(site):
 def test_search_page_shows_results_for_query(site):
     base, page, errors = site
     page.goto(f"{base}/tim-kiem.html?q=ly%20lich%20tu%20phap")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    links = page.locator(".pagefind-ui__result-link").all_inner_texts()
+    page.wait_for_selector(".search-result__link", timeout=15000)
+    links = page.locator(".search-result__link").all_inner_texts()
     assert any("lý lịch tư pháp" in t.lower() for t in links), links
     assert errors == []
 

@@ -47,7 +47,7 @@ from portal import check, content_types
 LIMITS = Limits(connect_timeout=2, request_deadline=5, retries=1, backoff=0.05, max_bytes=2_000_000)
 AS_OF = dt.date(2026, 11, 23)
 PROVINCE, UNIT, REMOTE = "tinh-thu", "so-thu", "ben-ngoai"
-THEME_SCRIPTS = re.compile(r"(^|/)(theme/js/(portal|search)\.js|pagefind/pagefind-ui\.js)$")
+THEME_SCRIPTS = re.compile(r"(^|/)theme/js/(portal|search)\.js$")
 URL_KEYS = url_keys() | {"don_vi_url"}
 
 
@@ -466,11 +466,11 @@ def test_no_payload_runs_in_chromium(province):
                 problems.append(f"{rel}: {state}")
         assert len(pages) > 150
         assert not problems, f"{len(problems)} trang:\n" + "\n".join(problems[:20])
-        # Search shows titles and excerpts of payload pages (Pagefind's own UI).
+        # Search shows titles and excerpts of payload pages (search.js, on Pagefind's API).
         tag = next(t for t, f in province["sweep"].fields.items() if f == f"{PROVINCE}/tin-tuc[0]: tieu_de")
         page.goto(f"{base}/{PROVINCE}/tim-kiem.html?q={tag}", wait_until="load")
-        page.wait_for_selector(".pagefind-ui__result-link")
-        results = page.locator(".pagefind-ui__result-link").all_inner_texts()
+        page.wait_for_selector(".search-result__link")
+        results = page.locator(".search-result__link").all_inner_texts()
         state = page.evaluate(_LIVE_DOM)
         if state["xss"] != [] or state["found"]:
             problems.append(f"tim-kiem: {state}")

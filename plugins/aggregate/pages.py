@@ -1,4 +1,4 @@
-"""Render the aggregation inside the provincial site: ``tong-hop/`` pages, feeds and exports.
+"""Render the aggregation inside the provincial site: ``tong-hop/`` pages, feeds, exports and search indexes.
 
 Runs in the provincial site's Pelican build when ``invoke aggregate`` has written ``ket-qua.json``;
 the pages use the site's theme, so they look like the rest of the portal.
@@ -21,7 +21,7 @@ from feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import escape
 from pelican.generators import Generator
 
-from . import merge
+from . import merge, search
 from .pipeline import HEALTH_LABELS
 from .store import Store, read_json
 
@@ -77,6 +77,8 @@ class AggregateGenerator(Generator):
         out = Path(self.settings["OUTPUT_PATH"]) / "tong-hop"
         self._feeds(out / "feeds", news)
         self._exports(out / "du-lieu")
+        # The units' search indexes, read by the search page from this site (same origin).
+        search.copy_into(state_dir(self.settings), self.result.get("tim_kiem") or [], out.parent)
 
     def _write_page(self, writer, save_as: str) -> None:
         writer.write_file(save_as, self.get_template(PAGES[save_as]), self.context, self.settings["RELATIVE_URLS"],

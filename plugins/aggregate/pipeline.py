@@ -18,7 +18,7 @@ from compliance.engine import evaluate, read_province
 from portal import sites
 from portal.lock import build_lock
 
-from . import addresses, dashboard, merge, normalise, parse
+from . import addresses, dashboard, merge, normalise, parse, search
 from .fetch import Request, Response, fetch_all
 from .settings import Limits
 from .store import Store, read_json, write_json
@@ -95,6 +95,8 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
         collected = {u["ma"]: {c: _channel(u, c, records[u["ma"], c], responses.get((u["ma"], c)), output_dir, store,
                                            now, keep, limits) for c in CHANNELS}
                      for u in unit_list}
+        #    ...and the search index of every unit built here, for the province-wide search page.
+        indexes = search.collect(unit_list, output_dir, state_dir, store, site.id, now)
         due = {u["ma"]: normalise.due_items(collected[u["ma"]]["tin-tuc"]["data"] or [], now, limits.clock_skew)
                for u in unit_list}
         # 3. Merge: one news stream, one catalog per export type.
@@ -118,7 +120,7 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
             "tin_tuc": news, "thu_tuc": procedures, "van_ban": documents,
             "so_lieu_thu_tuc": merge.procedure_counts(procedures), "so_lieu_van_ban": merge.document_counts(documents),
             "tuan_thu": dashboard.grid(evaluation), "xu_huong": dashboard.trend(history),
-            "lich_su": history, "nguon": health,
+            "lich_su": history, "nguon": health, "tim_kiem": indexes,
         }
         write_json(store.result_path, result)
         return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),

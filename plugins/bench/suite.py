@@ -104,7 +104,7 @@ def search_only(output: Path, work: Path, env: dict, edited_site: str) -> list[M
     """Pagefind alone, as the build runs it (one site at a time, same options), over hard-linked copies
     of the built sites: once over the edited site (what any edit of it must pay again, since Pagefind
     has no incremental mode) and once over every site (the search share of a cold build)."""
-    from portal.render import SEARCH_OPTIONS, pagefind_command
+    from portal.render import SEARCH_ENV, SEARCH_OPTIONS, pagefind_command
 
     shutil.rmtree(work, ignore_errors=True)
     built = sorted(p.parent.parent for p in output.glob("*/pagefind/pagefind-entry.json"))
@@ -115,6 +115,7 @@ def search_only(output: Path, work: Path, env: dict, edited_site: str) -> list[M
     def index(names: list[str]) -> list[str]:
         return ["sh", "-c", " && ".join(f"{command} --site {work / name}" for name in names)]
 
+    env = {**(env if env is not None else os.environ), **SEARCH_ENV}
     one = run("search_index_one_site", index([edited_site]), work, env)
     shutil.rmtree(work / edited_site / "pagefind", ignore_errors=True)
     every = run("search_index_all_sites", index([p.name for p in built]), work, env)

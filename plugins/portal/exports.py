@@ -104,7 +104,7 @@ def write_all(context: dict, settings: dict) -> None:
     base = site["dia_chi_web"]
     _write(os.path.join(out, "sitemap.xml"), sitemap(urls, base))
     _write(os.path.join(out, "robots.txt"),
-           f"User-agent: *\nAllow: /\nDisallow: /pagefind/\n\nSitemap: {_absolute(base, 'sitemap.xml')}\n")
+           f"User-agent: *\nAllow: /\nDisallow: /pagefind/\nDisallow: /tong-hop/tim-kiem/\n\nSitemap: {_absolute(base, 'sitemap.xml')}\n")
 
 
 def _write(path: str, text: str) -> None:

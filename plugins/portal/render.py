@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, paths, staging, templating
+from . import check, paths, search_bundle, staging, templating
 from .problems import ERROR, WARNING, Problem, relpath
 
 
@@ -95,6 +95,14 @@ def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path,
 
 SEARCH_MARK = b"data-pagefind-body"  # the theme marks what Pagefind indexes; other pages are skipped
 SEARCH_OPTIONS = ["--keep-index-url", "--silent", "--force-language", "vi"]
+# Pagefind splits its word index into chunks of about this many word positions (default 20,000), and a query
+# downloads every chunk that holds one of its words. Pagefind counts only the positions of words without
+# diacritics towards a chunk's size, so a Vietnamese chunk is several times larger than the number says: at
+# the default one chunk is about 100 KB, and a 50-page site is a single chunk. Smaller chunks cut what one
+# query downloads by 2 to 5 times, above all on the provincial search page that queries every unit's index
+# (docs/performance.md, "Search: bytes per query"). The variable is Pagefind's own, marked unstable:
+# tests/test_search.py fails if a Pagefind upgrade stops honouring it.
+SEARCH_ENV = {"PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": "1000"}
 
 
 def pagefind_command() -> list[str]:
@@ -111,7 +119,8 @@ def pagefind_command() -> list[str]:
 
 def search_digest(site_out: Path) -> str:
     """Hash of every page Pagefind would index (path and bytes): equal digests give equal indexes."""
-    digest = hashlib.sha1(" ".join(SEARCH_OPTIONS).encode())
+    digest = hashlib.sha1(" ".join(SEARCH_OPTIONS + sorted(f"{k}={v}" for k, v in SEARCH_ENV.items())).encode())
+    digest.update(search_bundle.FORMAT.encode())
     for path in sorted(site_out.rglob("*.html")):
         data = path.read_bytes()
         if SEARCH_MARK in data:
@@ -154,10 +163,14 @@ def index_search(site_out: Path, where: str) -> list[Problem]:
     (it uses every core itself, and needs about 280 MB per 1,000 pages): a lock file serialises them."""
     cmd = pagefind_command() + ["--site", str(site_out), *SEARCH_OPTIONS]
     with _search_lock(site_out.parent):
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **SEARCH_ENV})
     if proc.returncode != 0:
         return [Problem(where, 0, "Không tạo được chỉ mục tìm kiếm (Pagefind): "
                         + (proc.stderr or proc.stdout).strip()[:500], code="pagefind")]
+    try:  # Pagefind writes its filter indexes in hash-map order: sort them, so equal pages give equal files
+        search_bundle.make_reproducible(site_out / "pagefind")
+    except (search_bundle.BundleFormatError, OSError, ValueError) as exc:
+        return [Problem(where, 0, f"Không sắp xếp được chỉ mục tìm kiếm của Pagefind: {exc}", code="pagefind")]
     return []
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import dates, facets, procedures, schema
+from . import dates, facets, procedures, schema, search_words
 
 
 def nhan(type_id: str, field: str, value) -> str:
@@ -40,7 +40,7 @@ def _path(field: str) -> tuple:
 
 
 FILTERS = {"ngay": dates.ngay, "ngay_gio": dates.ngay_gio, "thu": dates.thu, "iso": dates.iso,
-           "so_tien": dates.so_tien, "mot_dong": mot_dong}
+           "so_tien": dates.so_tien, "mot_dong": mot_dong, "khong_dau": search_words.folded}
 # thu_tuc(fields, PORTAL_DVC_QUOC_GIA): what a procedure's page or row says (portal.procedures.summary);
 # lua_chon_loc(values): one filter option per value whatever its spelling (.options), and the option of
 # one row's text (.chon(text)) (portal.facets.Choices).

@@ -36,7 +36,7 @@ IMPACT_LABELS = {"critical": "Rất nghiêm trọng", "serious": "Nghiêm trọn
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 360, "height": 800}
 SEARCH_QUERY = "thu tuc"
-SEARCH_RESULT = ".pagefind-ui__result-link"
+SEARCH_RESULT = ".search-result__link"
 PAGE_TIMEOUT_MS = 20000
 _PAGINATED = re.compile(r"^(index|trang-\d+)\.html$")
 _BODY_CLASS = re.compile(r'<body class="([^"]*)"')

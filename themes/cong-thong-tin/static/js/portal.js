@@ -22,10 +22,11 @@
     return null;
   }
 
-  // Fold Vietnamese text for matching: lower case, no diacritics, đ → d.
+  // Fold Vietnamese text for matching: lower case, no diacritics, đ → d (and ð/Ð, the Icelandic eth that
+  // copy-paste brings in for đ/Đ), as the search page does: "dang ky" finds "Đăng ký".
   function fold(s) {
     return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '')
-      .replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase();
+      .replace(/[đĐðÐ]/g, 'd').toLowerCase();
   }
 
   function camel(key) { return key.replace(/-([a-z0-9])/g, function (m, c) { return c.toUpperCase(); }); }
