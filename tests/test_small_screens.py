@@ -214,8 +214,9 @@ def test_schedule_is_a_list_of_days_on_a_phone(site, province, kind):
         for previous, entry in zip(day["entries"], day["entries"][1:]):
             assert entry["top"] >= previous["bottom"] - 1
         for entry in day["entries"]:
-            if entry["when"]:  # the time beside the work, left of it
-                assert entry["when"]["right"] <= entry["what"]["left"] + 1 and entry["what"]["width"] >= 200
+            if entry["when"]:  # the time (buổi and giờ on one line) opens the entry; the work below, full width
+                assert entry["when"]["bottom"] <= entry["what"]["top"] + 1 and entry["when"]["height"] < 40
+                assert entry["what"]["width"] >= day["width"] - 40
 
 
 @pytest.mark.parametrize("width", WIDE)
