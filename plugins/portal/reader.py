@@ -27,7 +27,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import attachments, document, markup, paths, sanitize, schedule, summaries
+from . import attachments, body_tables, document, markup, paths, sanitize, schedule, summaries
 from .dates import as_datetime
 
 # Under "pelican" (as namespace plugins are) so the build collects these records with Pelican's own.
@@ -51,6 +51,8 @@ class PortalMarkdownReader(BaseReader):
         html = document.BODY_FILE_ATTR.sub(r"\1{static}/\2", html)
         embeds = self.settings.get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS)
         content = sanitize.clean(html, embeds, self._own_hosts())
+        # Tables the editor wrote get their column headers on every cell, for the phone layout.
+        content = body_tables.label(content)
         metadata = self._metadata(doc)
         # Text for list pages and descriptions; Pelican's own ``summary`` (HTML) serves the feeds.
         metadata["plain_summary"] = summaries.plain_summary(

@@ -95,7 +95,9 @@ FIXED = [
     ("tong-hop-tuan-thu", "Tình hình tuân thủ toàn tỉnh", "tong-hop/tuan-thu/index.html"),
     ("tong-hop-nguon", "Tình trạng nguồn tổng hợp", "tong-hop/nguon/index.html"),
 ]
-MOBILE_KINDS = ("trang-chu", "tin-tuc", "thu-tuc", "van-ban-danh-sach", "lich-cong-tac", "tim-kiem")
+# Checked at 360 px too: the menu, and the pages whose tables are stacked on phones (docs/theme.md).
+MOBILE_KINDS = ("trang-chu", "tin-tuc", "thu-tuc", "van-ban-danh-sach", "lich-cong-tac", "tim-kiem", "ngan-sach",
+                "tuan-thu", "tong-hop-thu-tuc")
 
 
 def template_pages(site_dir: Path, mobile: bool = True) -> list[Target]:
