@@ -5,6 +5,7 @@
     invoke check --fix [--dry-run]                mend NFC and look-alike letters in place, then validate
     invoke serve [--port 8000]                    preview with rebuild on change
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
+    invoke import-docx FILE --site X --type TYPE  import a Word file as a new item (import-pdf: a text PDF)
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
     invoke matrix --since <git-ref>               sites affected by a change (JSON, for CI)
@@ -207,6 +208,56 @@ def new(c, type, site, title=""):  # noqa: A002 - 'type' is the option editors t
     except scaffold.ScaffoldError as exc:
         raise Exit(str(exc), code=2) from None
     print(f"Đã tạo {path.relative_to(ROOT)}; hãy điền các trường còn trống rồi chạy: invoke check --site {site}")
+
+
+def _import(path: str, site: str, type_id: str, expect: str) -> None:
+    """Run one import and print its report; exit 1 on content problems (refused, or errors left), 2 on wrong use."""
+    from importer import report
+    from importer.errors import ImportFailure, WrongUse
+    from importer.pipeline import import_file
+
+    source = Path(path)
+    try:
+        if not site or not type_id:
+            raise WrongUse("Thiếu " + " và ".join(n for n, v in (("--site (mã cổng)", site), ("--type (loại tin bài)",
+                                                                                                type_id)) if not v)
+                           + f": invoke import-{expect} {path} --site <mã cổng> --type <loại>.")
+        if not source.is_file():
+            raise WrongUse(f"Không tìm thấy tệp «{path}».")
+        result = import_file(ROOT, site, type_id, source.name, source.read_bytes(), expect=expect)
+    except ImportFailure as exc:
+        raise Exit(str(exc), code=exc.exit_code) from None
+    print(report.text(result, type_id, source.name, site))
+    if not result.ok:
+        raise Exit(code=1)
+
+
+@task(positional=["file"], help={
+    "file": "tệp Word (.docx) cần nhập",
+    "site": "mã cổng (thư mục trong content/)",
+    "type": "loại tin bài: " + ", ".join(t.id for t in content_types.TYPES),
+})
+def import_docx(c, file, site="", type=""):  # noqa: A002 - 'type' is the option editors type
+    """Import a Word file as a new item: headings, lists, tables (merged cells kept), pictures, legacy fonts.
+
+    Fills the front matter the document states (a văn bản's number, date, issuing body, kind, summary),
+    writes content/<site>/<type>/<date>-<slug>.md (never overwriting), then checks it. Exit 0: written and
+    clean; 1: written with problems left to fix, or refused (nothing written); 2: wrong use. docs/import.md.
+    """
+    _import(file, site, type, "docx")
+
+
+@task(positional=["file"], help={
+    "file": "tệp PDF có chữ (không phải bản quét) cần nhập",
+    "site": "mã cổng (thư mục trong content/)",
+    "type": "loại tin bài; tệp PDF chỉ nhập thành văn bản (van-ban)",
+})
+def import_pdf(c, file, site, type="van-ban"):  # noqa: A002 - 'type' is the option editors type
+    """Import a text PDF as a new văn bản: its text as the body, the letterhead's fields, the PDF attached.
+
+    A scanned PDF (no text layer) is refused with exit 1. Same exit codes as import-docx.
+    """
+    _import(file, site, type, "pdf")
 
 
 @task(iterable=["site"], help={

@@ -7,8 +7,8 @@ characters (:mod:`portal.characters`, before YAML sees them) → NFC and look-al
 numbers kept) → placeholders and fillers (:mod:`portal.placeholders`) → validate against the type's
 schema → convert dates → check referenced files (front matter and body) → type-specific rules
 (sessions of a schedule: :mod:`portal.sessions`; procedures: :mod:`portal.procedure_checks`) → bidirectional
-controls → shape of the body (:mod:`portal.limits`) → raw HTML (:mod:`portal.sanitize`) → slug and URL
-(reserved addresses refused).
+controls → shape of the body (:mod:`portal.limits`) → raw HTML (:mod:`portal.sanitize`) → pictures without
+alternative text (:mod:`portal.alt_text`) → slug and URL (reserved addresses refused).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import (characters, content_types, letters, limits, markup, paths, placeholders, procedure_checks,
+from . import (alt_text, characters, content_types, letters, limits, markup, paths, placeholders, procedure_checks,
                sanitize, schema, sessions, slugs)
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source, double_encoding_message, find_double_encoding
@@ -178,6 +178,8 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
         problems += ([shape] if shape is not None else
                      sanitize.find_problems(doc.body, doc.body_line, rel, allowed_embeds, html=doc.html or None,
                                             shape_checked=True))
+        if doc.html:
+            problems += alt_text.missing(doc.html, doc.body, doc.body_line, rel)
     doc.summary_key = summary_key(doc, problems)
     if any(p.severity == ERROR for p in problems):  # not published: "published as incomplete" would be untrue
         problems = [p for p in problems if p.code != procedure_checks.MISSING]

@@ -39,8 +39,14 @@ def create(content_dir: Path, site_id: str, type_id: str, title: str, now: dt.da
     return path
 
 
-def render(type_id: str, title: str, now: dt.datetime, slug: str) -> str:
-    fields = _required_fields(type_id, title, now, slug)
+def render(type_id: str, title: str, now: dt.datetime, slug: str, known: dict | None = None,
+           body: str = placeholders.BODY) -> str:
+    """The item's text: front matter in schema order, then ``body``.
+
+    ``known`` holds values taken from elsewhere (``invoke import-docx`` fills them from the document):
+    they are written as they are, required or not; every other required field gets its placeholder.
+    """
+    fields = _required_fields(type_id, title, now, slug, known or {})
     lines = ["---", f"# {schema.schema(type_id)['title']}: các trường có dấu # ở đầu là không bắt buộc."]
     if schema.schema(type_id).get("x-truong-quoc-gia"):
         lines.append("# Trường nào chưa có trên Cổng Dịch vụ công quốc gia hoặc quyết định công bố thì để nguyên dấu #"
@@ -51,14 +57,15 @@ def render(type_id: str, title: str, now: dt.datetime, slug: str) -> str:
             lines += _yaml(key, fields[key], label)
         else:
             lines.append(f"# {key}:   # {label}")
-    lines += ["---", "", placeholders.BODY, ""]
+    lines += ["---", "", body, ""]
     return "\n".join(lines)
 
 
-def _required_fields(type_id: str, title: str, now: dt.datetime, slug: str) -> dict:
-    """Placeholders for every required top-level field, including those required conditionally."""
-    given = {"tieu_de": title, "ngay": now.strftime("%Y-%m-%d %H:%M")}
-    fields: dict = {}
+def _required_fields(type_id: str, title: str, now: dt.datetime, slug: str, known: dict) -> dict:
+    """The ``known`` values, and placeholders for every other required top-level field, including those
+    required conditionally."""
+    given = {"tieu_de": title, "ngay": now.strftime("%Y-%m-%d %H:%M"), **known}
+    fields: dict = dict(known)
     for key in schema.subschema(type_id, ()).get("required", []):
         fields[key] = given.get(key, _placeholder(type_id, (key,), now, slug))
     for _ in range(3):  # if/then branches add requirements once their condition holds
