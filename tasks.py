@@ -6,6 +6,7 @@
     invoke serve [--port 8000]                    preview with rebuild on change
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke import-docx FILE --site X --type TYPE  import a Word file as a new item (import-pdf: a text PDF)
+    invoke import-server [--port 8082]            the "Nhập từ Word" page of the web editor, on 127.0.0.1
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
     invoke matrix --since <git-ref>               sites affected by a change (JSON, for CI)
@@ -258,6 +259,22 @@ def import_pdf(c, file, site, type="van-ban"):  # noqa: A002 - 'type' is the opt
     A scanned PDF (no text layer) is refused with exit 1. Same exit codes as import-docx.
     """
     _import(file, site, type, "pdf")
+
+
+@task(iterable=["origin"], help={
+    "port": "cổng mạng trên 127.0.0.1 (mặc định 8082)",
+    "origin": "địa chỉ trang quản trị được phép gửi tệp (lặp lại được), ví dụ http://127.0.0.1:8000",
+})
+def import_server(c, port=8082, origin=None):
+    """Serve the "Nhập từ Word" page and endpoint on 127.0.0.1 only (invoke cms starts it too); Ctrl+C stops it."""
+    from importer import server
+
+    endpoint = server.make_server(ROOT, "127.0.0.1", int(port), origin or ())
+    print(f"Trang nhập văn bản Word/PDF: {endpoint.url} (chỉ trên máy này; Ctrl+C để dừng)")
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        endpoint.server_close()
 
 
 @task(iterable=["site"], help={

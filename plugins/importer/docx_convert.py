@@ -87,9 +87,9 @@ def convert(data: bytes, name: str, type_id: str, units: list[str]) -> Converted
     _prove(markdown, kept, numbering)
     if decoded:
         sample = decoded[0]
-        notes.append(f"Đã chuyển {len(decoded)} đoạn chữ gõ bằng phông {sample.font} (bảng mã"
-                     f" {'TCVN3' if sample.encoding == 'tcvn3' else 'VNI'}) sang Unicode, ví dụ «{sample.before.strip()}»"
-                     f" → «{sample.after.strip()}».")
+        table = "TCVN3" if sample.encoding == "tcvn3" else "VNI"
+        notes.append(f"Đã chuyển {len(decoded)} đoạn chữ gõ bằng phông {sample.font} (bảng mã {table}) sang"
+                     f" Unicode, ví dụ «{sample.before.strip()}» → «{sample.after.strip()}».")
     return Converted(markdown, reading, images, None, notes + reading.notes, len(decoded), len(kept))
 
 

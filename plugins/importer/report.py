@@ -41,7 +41,8 @@ def text(result: ImportResult, type_id: str, source_name: str, site_id: str) -> 
         out.append("Lưu ý:")
         out += [f"    - {note}" for note in result.notes]
     if result.problems:
-        out += ["", f"Kiểm tra tệp vừa tạo: {errors} lỗi, {warnings} cảnh báo.", console.format_problems(result.problems)]
+        out += ["", f"Kiểm tra tệp vừa tạo: {errors} lỗi, {warnings} cảnh báo.",
+                console.format_problems(result.problems)]
     else:
         out += ["", "Kiểm tra tệp vừa tạo: không có lỗi."]
     if errors:

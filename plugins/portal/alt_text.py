@@ -51,7 +51,7 @@ def missing(html: str, body: str, body_line: int, rel: str) -> list[Problem]:
     problems, cursor = [], 0
     for src in scanner.missing:
         index = _find(lines, src, cursor)
-        cursor = index if index is not None else cursor
+        cursor = index + 1 if index is not None else cursor  # the next picture is further on (or wraps)
         where = body_line + (index or 0)
         found = short(lines[index].strip()) if index is not None else (f"«{src}»" if src else "")
         example = f"![mô tả điều ảnh thể hiện]({src or 'anh/ten-anh.png'})"
@@ -67,13 +67,16 @@ def missing(html: str, body: str, body_line: int, rel: str) -> list[Problem]:
 
 
 def _find(lines: list[str], src: str, start: int) -> int | None:
-    """The first line from ``start`` holding the picture's address (else any picture), wrapping around."""
+    """The line of the next picture without description from ``start`` (wrapping around): written with this
+    address and an empty ``![]`` or a blank ``alt``, else any line with this address, else any picture."""
+    start = min(start, len(lines))
     order = list(range(start, len(lines))) + list(range(0, start))
-    if src:
+    address = re.escape(src)
+    patterns = [re.compile(rf"!\[\s*\]\(\s*<?{address}"),
+                re.compile(rf"<\s*img\b(?![^>]*\balt\s*=\s*[\"']?[^\s\"'>])[^>]*{address}", re.IGNORECASE),
+                re.compile(address)] if src else []
+    for group in (patterns[:2], patterns[2:], [_ANY_IMAGE]):
         for index in order:
-            if src in lines[index]:
+            if any(pattern.search(lines[index]) for pattern in group):
                 return index
-    for index in order:
-        if _ANY_IMAGE.search(lines[index]):
-            return index
     return None
