@@ -31,6 +31,8 @@ def test_pictures_without_alternative_text_are_errors_on_their_lines(tmp_path):
     first = next(p for p in result.problems if p.code == alt_text.CODE)
     assert first.format().startswith(f"{rel}:9: LỖI: Ảnh trong phần nội dung chưa có mô tả (văn bản thay thế")
     assert "![mô tả điều ảnh thể hiện](anh/minh-hoa.svg)" in first.expected
+    second = [p for p in result.problems if p.code == alt_text.CODE][1]
+    assert second.expected.startswith('<img src="anh/minh-hoa.svg" alt="mô tả điều ảnh thể hiện">')
 
 
 def test_many_pictures_are_listed_five_then_counted():

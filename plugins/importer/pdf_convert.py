@@ -42,7 +42,7 @@ def convert(data: bytes, name: str, units: list[str]) -> Converted:
     """Convert the bytes of PDF ``name``; the PDF becomes the attachment. Raises ImportRefused."""
     pages = _pages(data, name)
     text_pages = [i for i, page in enumerate(pages) if page.strip()]
-    if sum(len(page.split()) and len("".join(page.split())) for page in pages) < MIN_TEXT:
+    if sum(len("".join(page.split())) for page in pages) < MIN_TEXT:
         raise ImportRefused(_SCANNED.format(name=name))
     notes = []
     empty = [i + 1 for i in range(len(pages)) if i not in text_pages]

@@ -118,7 +118,20 @@ def _block(block: dict, image) -> list:
     if kind == "DefinitionList":
         return [{"t": kind, "c": [[_inlines(term, image), [clean(d, image) for d in defs]]
                                   for term, defs in content]}]
-    return [block]  # Table (handled by the caller), HorizontalRule
+    if kind == "Table":  # written as HTML by the caller; its cells' content is cleaned like the rest
+        return [{"t": "Table", "c": _table(content, image)}]
+    return [block]  # HorizontalRule
+
+
+def _table(content: list, image) -> list:
+    attr, caption, colspecs, head, bodies, foot = content
+
+    def rows(section_rows: list) -> list:
+        return [[row[0], [[cell[0], cell[1], cell[2], cell[3], clean(cell[4], image)] for cell in row[1]]]
+                for row in section_rows]
+
+    return [attr, caption, colspecs, [head[0], rows(head[1])],
+            [[body[0], body[1], rows(body[2]), rows(body[3])] for body in bodies], [foot[0], rows(foot[1])]]
 
 
 def _inlines(inlines: list, image) -> list:

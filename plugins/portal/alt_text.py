@@ -54,7 +54,10 @@ def missing(html: str, body: str, body_line: int, rel: str) -> list[Problem]:
         cursor = index + 1 if index is not None else cursor  # the next picture is further on (or wraps)
         where = body_line + (index or 0)
         found = short(lines[index].strip()) if index is not None else (f"«{src}»" if src else "")
-        example = f"![mô tả điều ảnh thể hiện]({src or 'anh/ten-anh.png'})"
+        address = src or "anh/ten-anh.png"
+        written_as_html = index is not None and re.search(r"<\s*img\b", lines[index], re.IGNORECASE)
+        example = (f'<img src="{address}" alt="mô tả điều ảnh thể hiện">' if written_as_html
+                   else f"![mô tả điều ảnh thể hiện]({address})")
         problems.append(Problem(rel, where, MESSAGE, expected=f"{example}; mô tả nội dung của ảnh, không viết"
                                 " «ảnh 1», «hình minh họa»", found=found, code=CODE))
     if len(problems) > MAX_LISTED:
