@@ -284,12 +284,12 @@ def aggregate(c, as_of="", production=False):
     with build_lock(ROOT):
         try:
             limits = _aggregate_limits(production)
-            result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day, dt.datetime.now().replace(microsecond=0),
-                                   limits, settings=typed)
+            result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day,
+                                   dt.datetime.now().replace(microsecond=0), limits, settings=typed)
         except (LookupError, PortalError) as exc:
             raise Exit(str(exc), code=2) from None
-        rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"] + h.get("ghi_chu", [])) or "-")
-                for h in result.health]
+        rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"],
+                 "; ".join(h["loi"] + h.get("ghi_chu", [])) or "-") for h in result.health]
         widths = [max(len(str(r[i])) for r in rows + [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")])
                   for i in range(5)]
         for row in [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")] + rows:
@@ -396,6 +396,7 @@ def matrix(c, since="", max_jobs=0, gitlab_pipeline=""):
     import json
 
     import yaml
+
     from portal import matrix as planning
 
     try:

@@ -13,14 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from browser import chromium, serve
+from bs4 import BeautifulSoup
+from conftest import copy_case
+from quality_demo import demo_output
+
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import copy_case
 from portal.build import build_province
 from quality import accessibility
-from quality_demo import demo_output
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = ROOT / "pelicanconf.py"

@@ -7,12 +7,13 @@ import socket
 import feedparser
 import jsonschema
 import pytest
-from aggregate.pipeline import aggregate
-from aggregate.settings import Limits
-from bs4 import BeautifulSoup
 from browser import chromium, serve
+from bs4 import BeautifulSoup
 from conftest import ROOT, build, copy_case
 from feed_server import FeedServer, closed_port
+
+from aggregate.pipeline import aggregate
+from aggregate.settings import Limits
 
 LIMITS = Limits(connect_timeout=1, request_deadline=1, retries=1, backoff=0.05, max_bytes=2_000_000)
 FAULTS = {"/cham.xml": "cham", "/loi-500.xml": "loi-500", "/hong.xml": "hong", "/bom.xml": "bom",

@@ -18,15 +18,16 @@ import socket
 
 import jsonschema
 import pytest
-from aggregate.addresses import AllowanceError, Refused, parse_allowances, resolve_checked
-from aggregate import parse
-from aggregate.fetch import Request, fetch, fetch_all
-from aggregate.pipeline import aggregate
-from aggregate.settings import AggregateSettingsError, Limits, read
 from bs4 import BeautifulSoup
 from conftest import ROOT, build, copy_case
 from feed_server import GOOD
 from hostile_server import BARE_DOCUMENTS, BARE_PROCEDURES, FUTURE, WRONG_TYPES, HostileServer, many
+
+from aggregate import parse
+from aggregate.addresses import AllowanceError, Refused, parse_allowances, resolve_checked
+from aggregate.fetch import Request, fetch, fetch_all
+from aggregate.pipeline import aggregate
+from aggregate.settings import AggregateSettingsError, Limits, read
 from portal import check
 
 LIMITS = Limits(connect_timeout=1, request_deadline=3, run_deadline=60, workers=8, retries=1, backoff=0.05)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SITES, build, copy_case
+
 from portal import attachments, check, render
 from portal.problems import ERROR
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SITES, build
+
 from portal import check, crashes, document, limits, sanitize
 from portal.encoding import encode_legacy
 from portal.problems import ERROR, WARNING

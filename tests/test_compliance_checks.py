@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from conftest import copy_case
+
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import copy_case
 
 D = dt.date
 

@@ -5,9 +5,10 @@ import os
 import subprocess
 
 import pytest
+from conftest import copy_case
+
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import copy_case
 
 
 def git(root, *args, when=None):

@@ -20,11 +20,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ROOT, copy_case
+from openpyxl import load_workbook
+
 from compliance import html_report, reports, rules
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import ROOT, copy_case
-from openpyxl import load_workbook
 from portal import check
 from portal.problems import WARNING
 

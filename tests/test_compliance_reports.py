@@ -11,8 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from compliance.engine import evaluate
 from openpyxl import load_workbook
+
+from compliance.engine import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,8 +31,9 @@ def reports(tmp_path_factory):
 
 
 def test_demo_shows_every_state_on_23_november_2026():
-    from compliance import settings
     from pelican.settings import read_settings
+
+    from compliance import settings
 
     typed, _ = settings.read(read_settings(str(ROOT / "pelicanconf.py")))
     ev = evaluate(ROOT, dt.date(2026, 11, 23), settings=typed)

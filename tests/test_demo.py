@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from portal import check, content_types, sites
 from portal.build import build_province
 

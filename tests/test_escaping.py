@@ -29,19 +29,19 @@ import threading
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
-
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from aggregate.fetch import Limits
-from aggregate.parse import harmless_address, url_keys
-from aggregate.pipeline import aggregate
 from browser import chromium
 from conftest import ROOT, build, copy_case
 from defusedxml.ElementTree import fromstring
 from payloads import TAG, Sweep, compact, full
 from playwright.sync_api import Error as PlaywrightError
+
+from aggregate.fetch import Limits
+from aggregate.parse import harmless_address, url_keys
+from aggregate.pipeline import aggregate
 from portal import check, content_types
 
 LIMITS = Limits(connect_timeout=2, request_deadline=5, retries=1, backoff=0.05, max_bytes=2_000_000)
@@ -117,8 +117,9 @@ def remote_feed(sweep: Sweep, base: str) -> bytes:
     bad = sweep.tag(f"{REMOTE}/rss[2]: link javascript:")
     items.append(f"<item><title>{bad}</title><link>javascript:window.__xss.push('{bad}')</link>"
                  f"<pubDate>Mon, 16 Nov 2026 09:00:00 +0700</pubDate></item>")
-    return (f"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>{escape(full(sweep.tag('rss: channel')))}"
-            f"</title><link>{base}/</link><description>x</description>{''.join(items)}</channel></rss>").encode("utf-8")
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+            f"<title>{escape(full(sweep.tag('rss: channel')))}"
+            f"</title><link>{base}/</link><description>x</description>{''.join(items)}</channel></rss>").encode()
 
 
 def remote_export(sweep: Sweep, kind: str) -> bytes:
@@ -199,7 +200,8 @@ def province(tmp_path_factory):
         link_tag = sweep.tag(f"{PROVINCE}/site.yaml: tong_hop.nguon[2].dia_chi_web")
         registry = {"so_tin_moi_nguon": 20, "nguon": [
             {"cong": UNIT},
-            {"ma": REMOTE, "ten": full(source_tag), "dia_chi_web": f"{remote}/?\"><script src=/x-{link_tag}.js></script>",
+            {"ma": REMOTE, "ten": full(source_tag),
+             "dia_chi_web": f"{remote}/?\"><script src=/x-{link_tag}.js></script>",
              "tin_tuc": f"{remote}/tin.xml", "thu_tuc": f"{remote}/thu-tuc.json", "van_ban": f"{remote}/van-ban.json",
              "cho_phep_dia_chi": [f"127.0.0.1:{urlsplit(remote).port}"]}]}
         write_site(root, sweep, PROVINCE, "tinh", {"tong_hop": registry}, variants=True)
@@ -278,9 +280,8 @@ def _xml_findings(data: bytes) -> tuple[list[str], set[str]]:
         if local in ("summary", "content", "description"):  # HTML a feed reader renders
             found, _ = html_findings(text)
             findings += [f"<{local}> của nguồn tin: {f}" for f in found]
-        if local in ("loc", "link", "id") and text.strip() and local != "id":
-            if not text.strip().startswith(("http://", "https://")):
-                findings.append(f"<{local}> không phải địa chỉ http(s): {text[:80]!r}")
+        if local in ("loc", "link") and text.strip() and not text.strip().startswith(("http://", "https://")):
+            findings.append(f"<{local}> không phải địa chỉ http(s): {text[:80]!r}")
         if local == "link" and element.get("href") and not harmless_address(element.get("href")):
             findings.append(f"<link href={element.get('href')[:80]!r}>")
     return findings, seen
@@ -376,7 +377,8 @@ def test_the_scanners_see_a_leak():
     found, seen = html_findings(f"<title>{full(tag)}</title><p title='{compact(tag)}'>x</p>")
     assert len(found) >= 4 and tag in seen, found
     assert html_findings(f"<p title=\"{escape(full(tag))}\">{escape(full(tag))}</p>") == ([], {tag})
-    feed = f"<rss><channel><item><link>javascript:x</link><description>{escape(full(tag))}</description></item></channel></rss>"
+    feed = (f"<rss><channel><item><link>javascript:x</link><description>{escape(full(tag))}</description>"
+            "</item></channel></rss>")
     assert len(_xml_findings(feed.encode())[0]) >= 3
     assert _json_findings({"muc": [{"url": "https://a.example/", "mau_don": " javascript:x", tag: 1}]})[0] == [
         "mau_don: ' javascript:x'", f"khóa JSON {tag!r}"]
@@ -421,7 +423,8 @@ def test_autoescape_is_on_whatever_the_settings_file_says(tmp_path):
     from portal import render, templating
 
     loose = tmp_path / "loose.py"
-    loose.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8").replace('"autoescape": True', '"autoescape": False'),
+    conf = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    loose.write_text(conf.replace('"autoescape": True', '"autoescape": False'),
                      encoding="utf-8")
     assert '"autoescape": False' in loose.read_text(encoding="utf-8")
     root = copy_case("basic", tmp_path / "du-an")

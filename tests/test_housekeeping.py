@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build, copy_case
+
 from portal import lock, staging
 from portal.preview import PreviewHandler
 

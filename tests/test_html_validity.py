@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_case
+from quality_demo import demo_output
+
 from portal import check
 from quality import html_validity
-from quality_demo import demo_output
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -263,12 +263,14 @@ def test_hash_cache_rereads_a_file_whenever_it_was_written_even_with_size_and_mt
     first.save()
     # Just written: too close to when the hash was stored to trust the signature ("racily clean").
     racy = HashCache(store)
-    assert racy.sha1_of(str(source), source.stat()) == digest and racy.seen[str(source)] is not racy.entries[str(source)]
+    assert racy.sha1_of(str(source), source.stat()) == digest
+    assert racy.seen[str(source)] is not racy.entries[str(source)]
     # Stored long after the file was written: the hash is reused without reading the file.
     data = pickle.loads(store.read_bytes())
     store.write_bytes(pickle.dumps({**data, "written": time.time_ns() + 10**10}))
     trusted = HashCache(store)
-    assert trusted.sha1_of(str(source), source.stat()) == digest and trusted.seen[str(source)] is trusted.entries[str(source)]
+    assert trusted.sha1_of(str(source), source.stat()) == digest
+    assert trusted.seen[str(source)] is trusted.entries[str(source)]
     # Same size, mtime put back: the write still changed the ctime, so the file is read and hashed again.
     source.write_bytes(b"tieu_de: B\n")
     os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns))

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 from conftest import build, copy_case
-from quality import links
 from quality_demo import demo_output
+
+from quality import links
 
 ROOT = Path(__file__).resolve().parents[1]
 

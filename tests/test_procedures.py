@@ -13,12 +13,13 @@ import unicodedata
 
 import jsonschema
 import pytest
-from aggregate.pipeline import aggregate
-from bs4 import BeautifulSoup
 from browser import chromium, serve
+from bs4 import BeautifulSoup
+from conftest import ROOT, build, copy_case
+
+from aggregate.pipeline import aggregate
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import ROOT, build, copy_case
 from portal import check, facets, placeholders, procedures, sessions
 from portal.problems import PortalError
 

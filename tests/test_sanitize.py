@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build, copy_case
-from portal.build import build_province
+
 from portal import document, nesting, sanitize
+from portal.build import build_province
 from portal.problems import ERROR, WARNING
 from portal.reader import PortalMarkdownReader
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_case
-from portal import check, schedule
-from portal.build import build_province
-from portal.problems import ERROR
 from test_incremental import same_files
 from test_tasks import project as task_project
 from test_tasks import run
+
+from portal import check, schedule
+from portal.build import build_province
+from portal.problems import ERROR
 
 SETTINGS = ROOT / "pelicanconf.py"
 TITLE = "Thông báo hẹn giờ đăng lịch tiếp công dân quý hai"

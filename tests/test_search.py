@@ -14,13 +14,14 @@ import shutil
 import subprocess
 
 import pytest
-from aggregate import search as province_search
-from aggregate.settings import Limits
-from aggregate.pipeline import aggregate
-from aggregate.store import Store
 from browser import chromium, serve
 from conftest import build, copy_case
 from playwright.sync_api import expect
+
+from aggregate import search as province_search
+from aggregate.pipeline import aggregate
+from aggregate.settings import Limits
+from aggregate.store import Store
 from portal import render, search_bundle, search_words
 
 pytestmark = pytest.mark.browser

@@ -12,16 +12,18 @@ Screenshots of every page are saved under the test's temporary folder (``anh-man
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import runpy
 
 import pytest
-from aggregate.pipeline import aggregate
 from browser import chromium, serve
+from conftest import ROOT, build, copy_case
+
+from aggregate.pipeline import aggregate
 from compliance import html_report
 from compliance import settings as compliance_settings
 from compliance.engine import evaluate
-from conftest import ROOT, build, copy_case
 from quality import accessibility
 
 pytestmark = pytest.mark.browser
@@ -206,12 +208,12 @@ def test_schedule_is_a_list_of_days_on_a_phone(site, province, kind):
         page.close()
     assert len(days) == 7  # Monday to Sunday, days without entries included
     assert [d["date"] for d in days] == sorted(d["date"] for d in days)
-    for previous, day in zip(days, days[1:]):
+    for previous, day in itertools.pairwise(days):
         assert day["top"] >= previous["bottom"]  # one day under the other, in date order
     for day in days:
         assert day["display"] == "block" and day["labelTop"] <= day["top"] + 4  # the day first, as a heading
         assert day["labelWidth"] >= day["width"] - 4  # across the whole list
-        for previous, entry in zip(day["entries"], day["entries"][1:]):
+        for previous, entry in itertools.pairwise(day["entries"]):
             assert entry["top"] >= previous["bottom"] - 1
         for entry in day["entries"]:
             if entry["when"]:  # the time (buổi and giờ on one line) opens the entry; the work below, full width

@@ -138,7 +138,8 @@ class AggregateGenerator(Generator):
                 when = item["ngay_dt"] or dt.datetime(2000, 1, 1)
                 # Title and summary are plain text (parse.text_of); the summary element holds HTML.
                 feed.add_item(title=item["tieu_de"], link=item["url"], unique_id=item["guid"],
-                              description=str(escape(item["tom_tat"])), pubdate=when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7))),
+                              description=str(escape(item["tom_tat"])),
+                              pubdate=when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7))),
                               author_name=item["don_vi"], categories=[item["don_vi"]])
             with open(folder / name, "w", encoding="utf-8") as handle:
                 feed.write(handle, "utf-8")

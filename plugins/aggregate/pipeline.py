@@ -103,7 +103,8 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
         news = merge.news_stream([(u, due[u["ma"]][0]) for u in unit_list], keep)
         exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list if collected[u["ma"]][kind]["data"]]
                    for kind in ("thu-tuc", "van-ban")}
-        procedures, documents = merge.catalog(exports["thu-tuc"], "thu-tuc"), merge.catalog(exports["van-ban"], "van-ban")
+        procedures = merge.catalog(exports["thu-tuc"], "thu-tuc")
+        documents = merge.catalog(exports["van-ban"], "van-ban")
         # 4. Compliance of the units built here, and its trend over runs.
         local = [u["ma"] for u in unit_list if u["noi_bo"]]
         checked = read_province(root, None, cache_dir=root / ".cache" / "build")  # every site, light form

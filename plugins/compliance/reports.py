@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .engine import REPORT_VERSION, Evaluation
 from .model import QUA_HAN, SEVERITY_LABELS, STATE_LABELS, STATES, ordered
+
 COLUMNS = [  # (key in Finding.as_dict(), Vietnamese header)
     ("cong", "Mã cổng"), ("ten_cong", "Tên cổng"), ("trang_thai_nhan", "Trạng thái"), ("muc_do_nhan", "Mức độ"),
     ("quy_tac", "Mã quy tắc"), ("can_cu", "Căn cứ"), ("yeu_cau", "Yêu cầu"), ("muc", "Tin bài / tệp"),
@@ -152,7 +153,8 @@ def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None =
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"json": folder / "bao-cao-tuan-thu.json", "csv": folder / "bao-cao-tuan-thu.csv",
              "xlsx": folder / "bao-cao-tuan-thu.xlsx"}
-    paths["json"].write_text(json.dumps(as_json(evaluation, sources), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    paths["json"].write_text(json.dumps(as_json(evaluation, sources), ensure_ascii=False, indent=2) + "\n",
+                             encoding="utf-8")
     paths["csv"].write_text(as_csv(evaluation), encoding="utf-8", newline="")
     write_xlsx(evaluation, paths["xlsx"])
     return paths

@@ -159,7 +159,7 @@ def _build_province(root: Path, settings_file: Path, output_dir: Path, site_ids:
         tasks.append((SiteTask(site_dir, root, output_dir, settings_file, search, extra, now), fingerprint))
     # 4. Render the sites whose inputs changed, biggest first so the pool stays busy.
     rendered = _render_all([t for t, _ in tasks], jobs)
-    for (task, fingerprint), result in zip(tasks, rendered):
+    for (task, fingerprint), result in zip(tasks, rendered, strict=True):
         if result.built:
             published[task.site_dir.name] = (fingerprint, str(output_dir.resolve()))
         else:

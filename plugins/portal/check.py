@@ -15,8 +15,20 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import (attachments, content_types, crashes, document, limits, paths, periods, procedure_checks, sanitize,
-               schedule, schema, sites)
+from . import (
+    attachments,
+    content_types,
+    crashes,
+    document,
+    limits,
+    paths,
+    periods,
+    procedure_checks,
+    sanitize,
+    schedule,
+    schema,
+    sites,
+)
 from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 
@@ -235,7 +247,7 @@ def _files(folder: Path) -> list[tuple[str, str]]:
     Symlinks to folders are not followed (they are reported by document.asset_problems)."""
     found = []
     base = str(folder)
-    for current, dirs, files in os.walk(base):
+    for current, _dirs, files in os.walk(base):
         inside = os.path.relpath(current, base)
         prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
         found.extend((os.path.join(current, name), prefix + name) for name in files)
@@ -284,7 +296,7 @@ def _url_collisions(documents: list[document.Document]) -> list[Problem]:
             continue
         docs = sorted(docs, key=lambda d: d.rel)
         first, fields = docs[0], [document.address_field(d) for d in docs]
-        places = [f"{d.rel}:{d.line_of((f,))}" for d, f in zip(docs, fields)]
+        places = [f"{d.rel}:{d.line_of((f,))}" for d, f in zip(docs, fields, strict=True)]
         advice = "; ".join(f"{d.rel}: «duong_dan: {d.slug}-{n}»" for n, d in enumerate(docs[1:], 2))
         problems.append(Problem(first.rel, first.line_of((fields[0],)),
                                 f"{len(docs)} tin bài cùng địa chỉ «{url}»: khi đăng, các bài ghi đè lên nhau và chỉ"

@@ -34,8 +34,8 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from .cache import read_pickle, write_pickle
-from .feeds import FeedWriter
 from .document import SUMMARY_WORDS
+from .feeds import FeedWriter
 
 MANIFEST_FORMAT = 1
 # Context variables made from the site's content: covered by M.
@@ -137,7 +137,7 @@ class TemplateReads:
             source = env.loader.get_source(env, name)[0]
         except Exception:  # noqa: BLE001 - a template that cannot be read: render, never guess
             return None
-        digest = hashlib.sha1(f"{name}\0{source}".encode("utf-8")).hexdigest()
+        digest = hashlib.sha1(f"{name}\0{source}".encode()).hexdigest()
         if digest not in self._own:
             try:
                 ast = env.parse(source)

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+
 from portal.problems import ERROR, WARNING, Problem, relpath
 
 from .sources import REPO, SourceMap, body_range, find_line

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+
 from portal import sites
 from portal.problems import ERROR, Problem, relpath
 

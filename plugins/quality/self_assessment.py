@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from pelican.generators import Generator
+
 from portal.problems import PortalError
 
 from . import accessibility
