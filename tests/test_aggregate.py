@@ -10,6 +10,7 @@ import pytest
 from browser import chromium, serve
 from bs4 import BeautifulSoup
 from conftest import ROOT, build, copy_case
+from conftest import project as project_at
 from feed_server import FeedServer, closed_port
 
 from aggregate.pipeline import aggregate
@@ -29,11 +30,13 @@ def province(tmp_path_factory):
                              .replace("{CLOSED}", str(closed_port())), encoding="utf-8")
         assert build(root).ok
         state = root / ".cache" / "tong-hop"
-        first = aggregate(root, root / "output", state, dt.date(2026, 11, 20), dt.datetime(2026, 11, 20, 9, 0),
+        first = aggregate(project_at(root, root / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                          dt.date(2026, 11, 20), dt.datetime(2026, 11, 20, 9, 0),
                           LIMITS)
         first_result = json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))
         server.modes.update(FAULTS)
-        second = aggregate(root, root / "output", state, dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 9, 0),
+        second = aggregate(project_at(root, root / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                           dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 9, 0),
                            LIMITS)
         assert build(root, ["tinh-x"]).ok
         result = json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))

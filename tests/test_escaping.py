@@ -35,6 +35,7 @@ import pytest
 import yaml
 from browser import chromium
 from conftest import ROOT, build, copy_case
+from conftest import project as project_at
 from defusedxml.ElementTree import fromstring
 from payloads import TAG, Sweep, compact, full
 from playwright.sync_api import Error as PlaywrightError
@@ -211,12 +212,13 @@ def province(tmp_path_factory):
         assert not errors, "\n".join(errors[:20])
         assert build(root, search=True).ok
         state = root / ".cache" / "tong-hop"
-        aggregate(root, root / "output", state, AS_OF, dt.datetime(2026, 11, 23, 9, 0), LIMITS)
+        aggregate(project_at(root, root / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                  AS_OF, dt.datetime(2026, 11, 23, 9, 0), LIMITS)
         assert build(root, [PROVINCE], search=True).ok
     from compliance import html_report, reports
     from compliance.engine import evaluate
 
-    evaluation = evaluate(root, AS_OF, None, None, use_git=False)
+    evaluation = evaluate(project_at(root), AS_OF, None, None, use_git=False)
     folder = root / "output" / "tuan-thu" / AS_OF.isoformat()
     reports.write_all(evaluation, folder, json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))["nguon"])
     (folder / "bao-cao-tuan-thu.html").write_text(
@@ -429,7 +431,7 @@ def test_autoescape_is_on_whatever_the_settings_file_says(tmp_path):
     assert '"autoescape": False' in loose.read_text(encoding="utf-8")
     root = copy_case("basic", tmp_path / "du-an")
     checked = check.check_site(root / "content" / "so-mau", root)
-    settings = render.settings_for(loose, checked, tmp_path / "out")
+    settings = render.settings_for(project_at(root, settings=loose), checked, tmp_path / "out")
     assert settings["JINJA_ENVIRONMENT"]["autoescape"] is True
     assert templating.environment_options({"JINJA_ENVIRONMENT": {"autoescape": False}})["autoescape"] is True
 

@@ -19,6 +19,7 @@ import runpy
 import pytest
 from browser import chromium, serve
 from conftest import ROOT, build, copy_case
+from conftest import project as project_at
 
 from aggregate.pipeline import aggregate
 from compliance import html_report
@@ -103,7 +104,7 @@ def province(tmp_path_factory):
     root = copy_case("small-screens", tmp_path_factory.mktemp("small-screens"))
     out = root / "output"
     assert build(root).ok
-    aggregate(root, out, root / ".cache" / "tong-hop", AS_OF, dt.datetime(2026, 3, 20, 9, 0))
+    aggregate(project_at(root, out), AS_OF, dt.datetime(2026, 3, 20, 9, 0))
     with serve(out) as base, chromium() as browser:  # a real run, so the self-assessment page has its tables
         axe = (ROOT / accessibility.AXE / "axe.min.js").read_text(encoding="utf-8")
         targets = [accessibility.Target("trang-chu", "Trang chủ", "index.html", viewport)
@@ -115,7 +116,7 @@ def province(tmp_path_factory):
     typed = compliance_settings.read(runpy.run_path(str(ROOT / "pelicanconf.py")))[0]
     report = out / REPORT
     report.parent.mkdir(parents=True)
-    report.write_text(html_report.render(evaluate(root, AS_OF, None, typed, use_git=False),
+    report.write_text(html_report.render(evaluate(project_at(root), AS_OF, None, typed, use_git=False),
                                          ROOT / "themes" / "cong-thong-tin" / "templates"), encoding="utf-8")
     pages = {}
     for kind, path in PAGES.items():

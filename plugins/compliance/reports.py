@@ -148,8 +148,10 @@ def terminal(evaluation: Evaluation, limit: int = 0) -> str:
     return "\n".join(lines)
 
 
-def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None = None) -> dict[str, Path]:
-    """Write every format into ``folder``; returns format → path. ``sources``: aggregation health."""
+def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None = None,
+              theme_templates: Path | None = None) -> dict[str, Path]:
+    """Write every format into ``folder``; returns format → path. ``sources``: aggregation health.
+    With ``theme_templates`` (the theme's templates folder, whose table macros it uses) the HTML report too."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"json": folder / "bao-cao-tuan-thu.json", "csv": folder / "bao-cao-tuan-thu.csv",
              "xlsx": folder / "bao-cao-tuan-thu.xlsx"}
@@ -157,4 +159,9 @@ def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None =
                              encoding="utf-8")
     paths["csv"].write_text(as_csv(evaluation), encoding="utf-8", newline="")
     write_xlsx(evaluation, paths["xlsx"])
+    if theme_templates is not None:
+        from . import html_report
+
+        paths["html"] = folder / "bao-cao-tuan-thu.html"
+        paths["html"].write_text(html_report.render(evaluation, theme_templates), encoding="utf-8")
     return paths
