@@ -2,7 +2,7 @@
 
 The reader does not validate again: the build checks a whole site first (so every problem in
 every file is reported at once) and hands the valid documents to Pelican through the
-``PORTAL_CHECK`` setting. Here each document becomes Pelican metadata plus rendered HTML, which is
+``PORTAL_DOCUMENTS`` setting. Here each document becomes Pelican metadata plus rendered HTML, which is
 sanitised with the allowlist of :mod:`portal.sanitize` (nh3) before Pelican sees it: validation
 already refused unsafe HTML, this is defence in depth.
 
