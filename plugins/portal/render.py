@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, paths, search_bundle, staging, templating
+from . import check, content_types, paths, search_bundle, staging, templating
 from .problems import ERROR, WARNING, Problem, relpath
 from .project import Project
 
@@ -45,6 +45,9 @@ def settings_for(project: Project, checked: check.SiteCheck, output: Path, extra
         "FEED_DOMAIN": config["dia_chi_web"].rstrip("/"),
         "CACHE_PATH": str(output.resolve() / ".cache"),
         "PORTAL_PROJECT": project,
+        # One folder per content type, as content_types declares them (never kept in step by hand).
+        "ARTICLE_PATHS": [t.id for t in content_types.TYPES if t.kind == "article"],
+        "PAGE_PATHS": [t.id for t in content_types.TYPES if t.kind == "page"],
     }
     if config.get("so_tin_moi_trang"):
         overrides["DEFAULT_PAGINATION"] = config["so_tin_moi_trang"]
