@@ -25,10 +25,8 @@ COMPLIANCE = {
     "BANG_CHUNG_TU_NGAY": "2026-11-21",
 }
 
-# Content layout: one folder per content type (see plugins/portal/content_types.py).
-ARTICLE_PATHS = ["tin-tuc", "thong-bao", "pho-bien-phap-luat", "van-ban", "thu-tuc", "lich-cong-tac",
-                 "hoi-dap", "du-thao", "du-an", "ngan-sach", "quy-hoach"]
-PAGE_PATHS = ["trang"]
+# Content layout: one folder per content type. ARTICLE_PATHS and PAGE_PATHS are derived from
+# plugins/portal/content_types.py for every site (portal.render.settings_for): not set here.
 STATIC_PATHS = ["tep", "anh"]
 IGNORE_FILES = [".*", "site.yaml"]
 USE_FOLDER_AS_CATEGORY = False

@@ -36,32 +36,39 @@ from portal import check as checking  # noqa: E402
 from portal import console, content_types, fixes, scaffold, schedule, sites  # noqa: E402
 from portal.build import build_province  # noqa: E402
 from portal.problems import ERROR, PortalError  # noqa: E402
+from portal.project import Project  # noqa: E402
 
 OUTPUT = ROOT / "output"
 PYTHON_FLOOR = "3.11.5"  # the oldest Python the pinned set installs on (soupsieve 4.1.4 needs 3.11.5)
 CONTENT = ROOT / "content"
 
 
-def _settings_file(production: bool) -> Path:
-    return ROOT / ("publishconf.py" if production else "pelicanconf.py")
+def _project(production: bool = False) -> Project:
+    """The project this command works on: made once, passed down (portal.project)."""
+    return Project.load(ROOT, ROOT / ("publishconf.py" if production else "pelicanconf.py"), OUTPUT)
 
 
-def _compliance_settings(production: bool = False):
-    """The typed COMPLIANCE settings of the settings file (read without starting Pelican)."""
-    import runpy
+def _sites(project: Project, site) -> list[Path]:
+    """The site folders chosen with --site (all when none is given); exit 2 on a site that does not exist."""
+    site_dirs, _ = sites.discover(project.content, project.root)
+    unknown = sorted(set(site or []) - {d.name for d in site_dirs})
+    if unknown:
+        raise Exit(f"Không có cổng: {', '.join(unknown)}. Các cổng có: {', '.join(d.name for d in site_dirs)}.",
+                   code=2)
+    return [d for d in site_dirs if not site or d.name in site]
 
-    from compliance import settings as compliance_settings
 
-    return compliance_settings.read(runpy.run_path(str(_settings_file(production))))[0]
-
-
-def _aggregate_limits(production: bool = False):
-    """The typed AGGREGATE settings of the settings file (read without starting Pelican)."""
-    import runpy
-
-    from aggregate import settings as aggregate_settings
-
-    return aggregate_settings.read(runpy.run_path(str(_settings_file(production))))
+def _as_of(text: str, with_time: bool = True):
+    """``--as-of`` of every task: None when not given, else the moment (``with_time``) or the day; exit 2
+    when it is not one."""
+    if not text:
+        return None
+    moment = schedule.parse_as_of(text)
+    if moment is None:
+        shape = "YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\"" if with_time else "YYYY-MM-DD"
+        raise Exit(f"--as-of phải là ngày{' (giờ)' if with_time else ''} có thật dạng {shape}, đang là «{text}».",
+                   code=2)
+    return moment if with_time else moment.date()
 
 
 def _report(result) -> int:
@@ -104,8 +111,10 @@ def build(c, site=None, production=False, jobs=0, no_search=False, force=False, 
 
     A site whose inputs did not change since its last build is skipped (content hashes, not mtimes).
     """
-    result = build_province(ROOT, _settings_file(production), OUTPUT, site or None, jobs=int(jobs),
-                            search=not no_search, force=force, now=_as_of(as_of))
+    project = _project(production)
+    _sites(project, site)
+    result = build_province(project, site or None, jobs=int(jobs), search=not no_search, force=force,
+                            now=_as_of(as_of))
     code = _report(result)
     index = OUTPUT / "index.html"
     if index.exists():
@@ -113,17 +122,6 @@ def build(c, site=None, production=False, jobs=0, no_search=False, force=False, 
         print("Hoặc xem thử qua máy chủ cục bộ: invoke serve, rồi mở http://localhost:8000/")
     if code:
         raise Exit(code=code)
-
-
-def _as_of(text: str):
-    """``--as-of`` of build and check: None (now) or the moment given; exit 2 when it is not one."""
-    if not text:
-        return None
-    moment = schedule.parse_as_of(text)
-    if moment is None:
-        raise Exit(f"--as-of phải là ngày (giờ) có thật dạng YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\", đang là «{text}».",
-                   code=2)
-    return moment
 
 
 @task(iterable=["site"], help={
@@ -142,12 +140,9 @@ def check(c, site=None, as_of="", fix=False, dry_run=False):
     """
     if dry_run and not fix:
         raise Exit("--dry-run chỉ dùng cùng --fix: invoke check --fix --dry-run", code=2)
-    site_dirs, problems = sites.discover(CONTENT, ROOT)
-    if site:
-        unknown = set(site) - {d.name for d in site_dirs}
-        if unknown:
-            raise Exit(f"Không có cổng: {', '.join(sorted(unknown))}", code=2)
-        site_dirs = [d for d in site_dirs if d.name in site]
+    project = _project()
+    site_dirs = _sites(project, site)
+    problems = sites.discover(project.content, project.root)[1]
     now = _as_of(as_of)
     if fix:
         print(fixes.report([fixes.fix_site(d, ROOT, write=not dry_run) for d in site_dirs], write=not dry_run) + "\n")
@@ -175,7 +170,9 @@ def serve(c, port=8000, site=None):
     """Preview output/ at http://localhost:PORT/ and rebuild a site whenever its files change."""
     from watchfiles import watch
 
-    build_province(ROOT, _settings_file(False), OUTPUT, [site] if site else None)
+    project = _project()
+    _sites(project, [site] if site else None)
+    build_province(project, [site] if site else None)
     from portal.preview import PreviewHandler
 
     handler = functools.partial(PreviewHandler, directory=str(OUTPUT))
@@ -191,7 +188,7 @@ def serve(c, port=8000, site=None):
             else:
                 targets = sorted({p.relative_to(CONTENT).parts[0] for p in paths})
             print(f"Thay đổi: {', '.join(str(p.relative_to(ROOT)) for p in paths[:5])} → xây dựng lại")
-            _report(build_province(ROOT, _settings_file(False), OUTPUT, targets))
+            _report(build_province(project, targets))
     except KeyboardInterrupt:
         server.shutdown()
 
@@ -287,36 +284,29 @@ def import_server(c, port=8082, origin=None):
 })
 def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", no_git=False):
     """Check every site against the rules in force on a date; write JSON, CSV, XLSX and HTML reports."""
-    from compliance import html_report, reports
+    from aggregate.store import FOLDER, Store, read_json
+    from compliance import reports
+    from compliance import settings as compliance_settings
     from compliance.engine import evaluate
     from compliance.model import QUA_HAN, SEVERITIES, THIEU
-    from portal.dates import parse_date
 
-    day = parse_date(as_of) if as_of else dt.date.today()
-    if day is None:
-        raise Exit(f"--as-of phải là ngày có thật dạng YYYY-MM-DD, đang là «{as_of}».", code=2)
+    day = _as_of(as_of, with_time=False) or dt.date.today()
     if severity not in SEVERITIES:
         raise Exit(f"--severity phải là một trong: {', '.join(SEVERITIES)}; đang là «{severity}».", code=2)
-    typed = _compliance_settings()
-    evaluation = evaluate(ROOT, day, site or None, typed, use_git=not no_git, cache_dir=ROOT / ".cache" / "build")
-    unknown = set(site or []) - {s.site_id for s in evaluation.sites}
-    if unknown:
-        raise Exit(f"Không có cổng: {', '.join(sorted(unknown))}", code=2)
+    project = _project()
+    _sites(project, site)
+    typed = compliance_settings.read(project.settings)[0]
+    evaluation = evaluate(project, day, site or None, typed, use_git=not no_git)
     if evaluation.problems:
         print(console.format_problems(evaluation.problems) + "\n")
         raise Exit("Bộ quy tắc có lỗi; sửa các lỗi trên rồi chạy lại.", code=1)
     errors = [p for p in evaluation.content_problems if p.severity == ERROR]
     if errors:
         print(f"Lưu ý: {len(errors)} lỗi nội dung (xem invoke check); các tệp lỗi không được đánh giá.\n")
-    folder = Path(output) if output else OUTPUT / "tuan-thu" / day.isoformat()
-    from aggregate.store import Store, read_json
-
-    aggregated = read_json(Store(ROOT / ".cache" / "tong-hop").result_path, {}) or {}
+    folder = Path(output) if output else project.output / "tuan-thu" / day.isoformat()
+    aggregated = read_json(Store(project.folder(FOLDER)).result_path, {}) or {}
     sources = aggregated.get("nguon", [])
-    paths = reports.write_all(evaluation, folder, sources)
-    paths["html"] = folder / "bao-cao-tuan-thu.html"
-    paths["html"].write_text(html_report.render(evaluation, ROOT / "themes" / "cong-thong-tin" / "templates"),
-                             encoding="utf-8")
+    paths = reports.write_all(evaluation, folder, sources, project.root / project.settings["THEME"] / "templates")
     print(f"Báo cáo tuân thủ ngày {day:%d/%m/%Y}; bộ quy tắc áp dụng: "
           + ", ".join(r.ma for r in evaluation.used_rule_sets()) + "\n")
     print(reports.terminal(evaluation, limit=40))
@@ -340,33 +330,25 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
 })
 def aggregate(c, as_of="", production=False):
     """Merge every unit's news, procedures, documents and compliance into the provincial portal (run after build)."""
+    from aggregate import settings as aggregate_settings
     from aggregate.pipeline import aggregate as run_aggregate
-    from portal.dates import parse_date
+    from aggregate.pipeline import terminal
+    from compliance import settings as compliance_settings
     from portal.lock import build_lock
 
-    day = parse_date(as_of) if as_of else dt.date.today()
-    if day is None:
-        raise Exit(f"--as-of phải là ngày có thật dạng YYYY-MM-DD, đang là «{as_of}».", code=2)
-    typed = _compliance_settings(production)
+    day = _as_of(as_of, with_time=False) or dt.date.today()
+    project = _project(production)
     # Held from the fetch to the provincial build it feeds: no other build runs in between (portal.lock).
-    with build_lock(ROOT):
+    with build_lock(project.root):
         try:
-            limits = _aggregate_limits(production)
-            result = run_aggregate(ROOT, OUTPUT, ROOT / ".cache" / "tong-hop", day, dt.datetime.now().replace(microsecond=0),
-                                   limits, settings=typed)
+            typed = compliance_settings.read(project.settings)[0]
+            limits = aggregate_settings.read(project.settings)
+            result = run_aggregate(project, day, dt.datetime.now().replace(microsecond=0), limits, settings=typed)
         except (LookupError, PortalError) as exc:
             raise Exit(str(exc), code=2) from None
-        rows = [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"], "; ".join(h["loi"] + h.get("ghi_chu", [])) or "-")
-                for h in result.health]
-        widths = [max(len(str(r[i])) for r in rows + [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")])
-                  for i in range(5)]
-        for row in [("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")] + rows:
-            print("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip())
-        print(f"\nĐã tổng hợp {result.counts['tin_tuc']} tin, {result.counts['thu_tuc']} thủ tục, "
-              f"{result.counts['van_ban']} văn bản; {len(result.faulty)} nguồn có sự cố (vẫn giữ bản lưu gần nhất).")
-        code = _report(build_province(ROOT, _settings_file(production), OUTPUT, [result.province],
-                                      checked=result.checked))
-    print(f"Xem: {OUTPUT / result.province / 'tong-hop' / 'index.html'}")
+        print(terminal(result))
+        code = _report(build_province(project, [result.province], checked=result.checked))
+    print(f"Xem: {project.output / result.province / 'tong-hop' / 'index.html'}")
     if code:
         raise Exit(code=code)
 
@@ -423,9 +405,10 @@ def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=1):
     if quick:
         sites, items = 4, 250
     jobs = int(jobs) or _os.cpu_count() or 1
-    data = suite.run_suite(ROOT, ROOT / ".cache" / "bench" / f"{sites}x{items}", int(sites), int(items), jobs,
+    folder = _project().folder("bench")
+    data = suite.run_suite(ROOT, folder / f"{sites}x{items}", int(sites), int(items), jobs,
                            repeat=int(repeat))
-    path = Path(output) if output else ROOT / ".cache" / "bench" / f"{sites}x{items}.json"
+    path = Path(output) if output else folder / f"{sites}x{items}.json"
     suite.save(data, path)
     print(suite.table(data))
     print(f"\nĐã ghi {path}")
@@ -444,7 +427,7 @@ def bench_search(c, query=None, site="", output=""):
     folder = Path(output) if output else OUTPUT
     if not site:
         try:
-            site = province_site(ROOT).id
+            site = province_site(_project()).id
         except LookupError as exc:
             raise Exit(f"{exc} Hãy chỉ rõ --site.", code=2) from None
     if not (folder / site / "tim-kiem.html").is_file():
@@ -464,6 +447,7 @@ def matrix(c, since="", max_jobs=0, gitlab_pipeline=""):
     import json
 
     import yaml
+
     from portal import matrix as planning
 
     try:
@@ -499,7 +483,7 @@ def validate_html(c, site=None, warnings=False):
 
     site_ids = _quality_output(site)
     try:
-        report = html_validity.validate(OUTPUT, ROOT, site_ids, errors_only=not warnings)
+        report = html_validity.validate(_project(), site_ids, errors_only=not warnings)
     except html_validity.CheckerUnavailable as exc:
         raise Exit(str(exc), code=2) from None
     problems = report.problems()
@@ -518,7 +502,7 @@ def links(c, site=None):
     """Check every internal link, anchor and attachment of the built province; exit 1 on any broken link."""
     from quality.links import check_links
 
-    report = check_links(OUTPUT, ROOT, _quality_output(site))
+    report = check_links(_project(), _quality_output(site))
     problems = report.problems()
     if problems:
         print(console.format_problems(problems) + "\n")
@@ -538,14 +522,14 @@ def a11y(c, site=None):
     (default .cache/kiem-tra/), which the next invoke build publishes as kha-nang-tiep-can.html. Exit 1 on any
     serious or critical violation, 2 when the gate cannot run (no output, axe-core or Chromium).
     """
-    import runpy
-
     from quality import accessibility
+    from quality.self_assessment import runs_folder
 
-    state = ROOT / runpy.run_path(str(ROOT / "pelicanconf.py")).get("QUALITY_STATE_DIR", accessibility.STATE_DIR)
+    project = _project()
+    state = runs_folder(project)
     try:
-        site_ids = accessibility.built_sites(ROOT, OUTPUT, site or None)
-        summaries = accessibility.run(ROOT, OUTPUT, site_ids, dt.date.today(), state)
+        site_ids = accessibility.built_sites(project.root, project.output, site or None)
+        summaries = accessibility.run(project.root, project.output, site_ids, dt.date.today(), state)
     except accessibility.GateUnavailable as exc:
         raise Exit(str(exc), code=2) from None
     print(accessibility.report(summaries))

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from portal.build import build_province  # noqa: E402
+from portal.project import Project  # noqa: E402
 
 SITES = ROOT / "tests" / "sites"
 
@@ -22,10 +23,17 @@ def copy_case(case: str, dest: Path) -> Path:
     return dest
 
 
+def project(root: Path, output: Path | None = None, production: bool = False, overrides: dict | None = None,
+            settings: Path | None = None) -> Project:
+    """The project under ``root`` (a copied case) with the real settings files and theme; output in
+    ``root/output`` unless given."""
+    settings = settings or ROOT / ("publishconf.py" if production else "pelicanconf.py")
+    return Project.load(root, settings, output or Path(root) / "output", overrides)
+
+
 def build(root: Path, site_ids=None, search=False, production=False):
     """Build the province under ``root`` with the real settings files and theme."""
-    settings = ROOT / ("publishconf.py" if production else "pelicanconf.py")
-    return build_province(root, settings, root / "output", site_ids, jobs=2, search=search)
+    return build_province(project(root, production=production), site_ids, jobs=2, search=search)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ succeed and the next fail, as real portals do.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import socket
@@ -21,7 +22,7 @@ def atom(title_prefix: str, entries: list[tuple[str, str, str]]) -> bytes:
         f"</summary></entry>" for i, t, d in entries)
     return (f"<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"
             f"<title>{title_prefix}</title><id>urn:{title_prefix}</id><updated>2026-11-20T00:00:00Z</updated>"
-            f"{items}</feed>").encode("utf-8")
+            f"{items}</feed>").encode()
 
 
 GOOD = atom("Sở Tốt", [("urn:tot:1", "Sở Tốt họp giao ban tuần", "2026-11-18T01:00:00Z"),
@@ -36,7 +37,7 @@ OTHER_CMS = """<?xml version="1.0" encoding="utf-8"?>
 <description><![CDATA[<p>Sáng ngày 14/11/2026, Sở tổ chức hội nghị tổng kết công tác y tế.</p><img src="x" onerror="alert(1)"><script>alert(2)</script>]]></description></item>
 <item><title>Thông báo lịch tiếp công dân</title><link>https://cms.example.vn/tin/lich-tiep-dan</link>
 <description>Cập nhật lúc 08:30 ngày 16/11/2026: lịch tiếp công dân tháng 11.</description></item>
-</channel></rss>""".encode("utf-8")
+</channel></rss>""".encode()
 BOMB = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
 <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"><!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
@@ -47,7 +48,8 @@ EXPORT = {"phien_ban": "1.0", "loai": "thu-tuc", "loai_nhan": "Thủ tục hành
           "don_vi": {"ma_cong": "so-tot", "ten": "Sở Tốt", "cap": "so-nganh", "dia_chi_web": "https://sotot.example.vn"},
           "cap_nhat_moi_nhat": "2026-11-01T00:00:00", "so_luong": 1,
           "muc": [{"id": "so-tot:1-000111-h97", "url": "https://sotot.example.vn/thu-tuc/1-000111-h97.html",
-                   "tieu_de": "Cấp giấy phép lái xe quốc tế", "ngay": "2026-11-01T00:00:00", "ma_thu_tuc": "1.000111.H97",
+                   "tieu_de": "Cấp giấy phép lái xe quốc tế", "ngay": "2026-11-01T00:00:00",
+                   "ma_thu_tuc": "1.000111.H97",
                    "linh_vuc": "Đường bộ", "cap_thuc_hien": ["tinh"], "muc_do": "toan-trinh",
                    "co_quan_thuc_hien": "Sở Tốt"}]}
 
@@ -89,10 +91,8 @@ class FeedServer:
                     self.send_header("Content-Length", str(len(GOOD)))
                     self.end_headers()
                     time.sleep(3)
-                    try:
+                    with contextlib.suppress(OSError):
                         self.wfile.write(GOOD)
-                    except OSError:
-                        pass
                     return None
                 if mode == "loi-500":
                     return self._send(500, b"Internal Server Error", "text/plain")

@@ -10,6 +10,8 @@ import datetime as dt
 import runpy
 from pathlib import Path
 
+from conftest import project as project_at  # noqa: E402
+
 from aggregate.pipeline import aggregate
 from compliance import html_report
 from compliance import settings as compliance_settings
@@ -27,17 +29,18 @@ def demo_output(tmp_path_factory) -> Path:
     if done.is_file():
         return out
     settings = ROOT / "pelicanconf.py"
-    result = build_province(ROOT, settings, out, jobs=2, search=True)
+    result = build_province(project_at(ROOT, out), jobs=2, search=True)
     assert result.ok, [p.format() for p in result.all_problems()]
     state = base / "state"
-    aggregate(ROOT, out, state, AS_OF, dt.datetime(2026, 11, 23, 9, 0))
-    rebuilt = build_province(ROOT, settings, out, ["thanhvan"], search=True,
-                             overrides={"AGGREGATE_STATE_DIR": str(state)})
+    aggregate(project_at(ROOT, out, overrides={"AGGREGATE_STATE_DIR": str(state)}),
+              AS_OF, dt.datetime(2026, 11, 23, 9, 0))
+    rebuilt = build_province(project_at(ROOT, out, overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                             ["thanhvan"], search=True)
     assert rebuilt.ok, [p.format() for p in rebuilt.all_problems()]
     typed = compliance_settings.read(runpy.run_path(str(settings)))[0]
     report = out / "tuan-thu" / AS_OF.isoformat() / "bao-cao-tuan-thu.html"
     report.parent.mkdir(parents=True)
-    report.write_text(html_report.render(evaluate(ROOT, AS_OF, None, typed, use_git=False),
+    report.write_text(html_report.render(evaluate(project_at(ROOT), AS_OF, None, typed, use_git=False),
                                          ROOT / "themes" / "cong-thong-tin" / "templates"), encoding="utf-8")
     done.write_text("ok", encoding="utf-8")
     return out

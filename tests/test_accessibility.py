@@ -13,14 +13,16 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from browser import chromium, serve
+from bs4 import BeautifulSoup
+from conftest import copy_case
+from conftest import project as project_at
+from quality_demo import demo_output
+
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import copy_case
 from portal.build import build_province
 from quality import accessibility
-from quality_demo import demo_output
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = ROOT / "pelicanconf.py"
@@ -270,7 +272,8 @@ def test_run_is_saved_and_the_self_assessment_page_publishes_it(province, gate):
     state, empty = tmp / "kiem-tra", tmp / "kiem-tra-trong"
 
     def build_stp(folder):
-        built = build_province(ROOT, SETTINGS, out, ["stp"], search=False, overrides={"QUALITY_STATE_DIR": str(folder)})
+        built = build_province(project_at(ROOT, out, overrides={"QUALITY_STATE_DIR": str(folder)}), ["stp"],
+                               search=False)
         assert built.ok, [p.format() for p in built.all_problems()]
         html = BeautifulSoup((out / "stp" / "kha-nang-tiep-can.html").read_text(encoding="utf-8"), "html.parser")
         return html, " ".join(html.get_text(" ").split())
@@ -309,7 +312,7 @@ def test_compliance_check_reads_the_last_run(tmp_path):
     root = copy_case("compliance", tmp_path)
 
     def finding(day):
-        ev = evaluate(root, day, ["so-b"], Settings(), use_git=False)
+        ev = evaluate(project_at(root), day, ["so-b"], Settings(), use_git=False)
         found = [f for f in ev.sites[0].findings if f.rule.ma == RULE]
         assert len(found) == 1
         return found[0]

@@ -7,12 +7,14 @@ import socket
 import feedparser
 import jsonschema
 import pytest
+from browser import chromium, serve
+from bs4 import BeautifulSoup
+from conftest import ROOT, build, copy_case
+from conftest import project as project_at
+from feed_server import FeedServer, closed_port
+
 from aggregate.pipeline import aggregate
 from aggregate.settings import Limits
-from bs4 import BeautifulSoup
-from browser import chromium, serve
-from conftest import ROOT, build, copy_case
-from feed_server import FeedServer, closed_port
 
 LIMITS = Limits(connect_timeout=1, request_deadline=1, retries=1, backoff=0.05, max_bytes=2_000_000)
 FAULTS = {"/cham.xml": "cham", "/loi-500.xml": "loi-500", "/hong.xml": "hong", "/bom.xml": "bom",
@@ -28,11 +30,13 @@ def province(tmp_path_factory):
                              .replace("{CLOSED}", str(closed_port())), encoding="utf-8")
         assert build(root).ok
         state = root / ".cache" / "tong-hop"
-        first = aggregate(root, root / "output", state, dt.date(2026, 11, 20), dt.datetime(2026, 11, 20, 9, 0),
+        first = aggregate(project_at(root, root / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                          dt.date(2026, 11, 20), dt.datetime(2026, 11, 20, 9, 0),
                           LIMITS)
         first_result = json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))
         server.modes.update(FAULTS)
-        second = aggregate(root, root / "output", state, dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 9, 0),
+        second = aggregate(project_at(root, root / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                           dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 9, 0),
                            LIMITS)
         assert build(root, ["tinh-x"]).ok
         result = json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))

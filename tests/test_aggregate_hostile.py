@@ -18,15 +18,17 @@ import socket
 
 import jsonschema
 import pytest
-from aggregate.addresses import AllowanceError, Refused, parse_allowances, resolve_checked
+from bs4 import BeautifulSoup
+from conftest import ROOT, build, copy_case
+from conftest import project as project_at
+from feed_server import GOOD
+from hostile_server import BARE_DOCUMENTS, BARE_PROCEDURES, FUTURE, WRONG_TYPES, HostileServer, many
+
 from aggregate import parse
+from aggregate.addresses import AllowanceError, Refused, parse_allowances, resolve_checked
 from aggregate.fetch import Request, fetch, fetch_all
 from aggregate.pipeline import aggregate
 from aggregate.settings import AggregateSettingsError, Limits, read
-from bs4 import BeautifulSoup
-from conftest import ROOT, build, copy_case
-from feed_server import GOOD
-from hostile_server import BARE_DOCUMENTS, BARE_PROCEDURES, FUTURE, WRONG_TYPES, HostileServer, many
 from portal import check
 
 LIMITS = Limits(connect_timeout=1, request_deadline=3, run_deadline=60, workers=8, retries=1, backoff=0.05)
@@ -50,12 +52,14 @@ def hostile(tmp_path_factory):
                              "/van-ban-sai-kieu.json": ("json", WRONG_TYPES)})
         assert build(root).ok
         state = root / ".cache" / "tong-hop"
-        aggregate(root, root / "output", state, FIRST.date(), FIRST, LIMITS)
+        aggregate(project_at(root, root / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                  FIRST.date(), FIRST, LIMITS)
         first = json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))
         server.modes.update({f"/{name}.xml": name for name in SLOW})
         server.modes.update({"/chuyen-cong.xml": ("chuyen-huong", f"{internal.url}/bi-mat.xml"),
                              "/tuong-lai.xml": ("noi-dung", FUTURE), "/rat-nhieu.xml": ("noi-dung", many(3000))})
-        aggregate(root, root / "output", state, SECOND.date(), SECOND, LIMITS)
+        aggregate(project_at(root, root / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                  SECOND.date(), SECOND, LIMITS)
         built = build(root, ["tinh-x"])
         yield {"root": root, "state": state, "server": server, "internal": internal, "first": first,
                "result": json.loads((state / "ket-qua.json").read_text(encoding="utf-8")), "built": built,
@@ -136,7 +140,8 @@ def test_items_dated_ahead_wait_for_their_date_and_undated_items_are_dropped(hos
     # Three days later the same bytes come back (nothing is parsed again): the scheduled item is now due.
     state = shutil.copytree(hostile["state"], tmp_path / "tong-hop")
     later_now = dt.datetime(2026, 11, 26, 9, 0)
-    aggregate(hostile["root"], hostile["root"] / "output", state, later_now.date(), later_now, LIMITS)
+    aggregate(project_at(hostile["root"], hostile["root"] / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+              later_now.date(), later_now, LIMITS)
     later = json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))
     assert "Tin hẹn ngày đăng" in {i["tieu_de"] for i in later["tin_tuc"] if i["nguon"] == "tuong-lai"}
     assert "Tin ghim đầu trang đến năm 9999" not in {i["tieu_de"] for i in later["tin_tuc"]}
@@ -223,7 +228,8 @@ def test_data_stored_by_an_older_version_is_normalised_without_waiting_for_the_s
     # Parsed by today's parser (parse.FORMAT), normalised by an older version (no "chuan_hoa").
     (folder / "van-ban.trang-thai.json").write_text(json.dumps({"sha1": hashlib.sha1(body).hexdigest(),
                                                                 "dinh_dang": parse.FORMAT}), encoding="utf-8")
-    aggregate(hostile["root"], hostile["root"] / "output", state, SECOND.date(), SECOND, LIMITS)
+    aggregate(project_at(hostile["root"], hostile["root"] / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+              SECOND.date(), SECOND, LIMITS)
     record = next(r for r in json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))["van_ban"]
                   if r["id"] == "xa-toi-gian:vb-1")
     assert record["loai_van_ban_nhan"] == "Quyết định" and "ngay_ban_hanh" not in record

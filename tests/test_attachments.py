@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SITES, build, copy_case
+from conftest import project as project_at
+
 from portal import attachments, check, render
 from portal.problems import ERROR
 
@@ -147,7 +149,7 @@ def test_pelican_run_directly_does_not_copy_a_refused_file(tmp_path):
     checked = check.check_site(site, root)
     assert not checked.ok
     out = tmp_path / "pelican-out"
-    logged = render.run_pelican(ROOT / "pelicanconf.py", checked, out)
+    logged, _ = render.run_pelican(project_at(root), checked, out)
     assert (out / "anh" / "minh-hoa.svg").is_file()
     assert not (out / "tep" / "bang-gia.html").exists() and not (out / "anh" / "co-script.svg").exists()
     messages = "\n".join(p.message for p in logged if p.severity == ERROR)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SITES, build
-from portal import check, crashes, document, limits, sanitize
+
+from portal import check, crashes, document, limits, listing, sanitize
 from portal.encoding import encode_legacy
 from portal.problems import ERROR, WARNING
 
@@ -367,11 +368,11 @@ def test_a_failure_is_not_cached_and_the_mended_file_is_checked_again(tmp_path, 
     (site / "tin-tuc" / "dai.md").write_text(f"---\n{HEAD}---\n{body}", encoding="utf-8")
     cache = tmp_path / ".cache" / "build"
     monkeypatch.setattr(limits, "TIME_BUDGET_SECONDS", 0.1)
-    first = check.check_site(site, tmp_path, cache_dir=cache, light=True)
+    first = check.light_check(site, tmp_path, cache)
     assert [p.code for p in first.problems] == ["qua-thoi-gian"]
-    assert check.check_site(site, tmp_path, cache_dir=cache, light=True, cached_only=True) is None
+    assert check.stored_light(listing.list_site(site, tmp_path, cache), cache) is None
     monkeypatch.setattr(limits, "TIME_BUDGET_SECONDS", 600.0)
-    again = check.check_site(site, tmp_path, cache_dir=cache, light=True)
+    again = check.light_check(site, tmp_path, cache)
     assert again.ok and [d.rel for d in again.documents] == ["content/xa-hong/tin-tuc/dai.md"]
 
 

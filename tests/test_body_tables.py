@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
+
 from portal import body_tables, markup, sanitize
 
 BUDGET = """Số liệu công khai:
@@ -58,7 +59,8 @@ def test_tables_whose_columns_are_not_certain_are_left_as_written():
 
 
 def test_a_table_inside_a_cell_leaves_the_outer_table_alone_and_labels_the_inner_one():
-    inner = '<table><thead><tr><th>X</th><th>Y</th><th>Z</th></tr></thead><tbody><tr><td>x</td><td>y</td><td>z</td></tr></tbody></table>'
+    inner = ('<table><thead><tr><th>X</th><th>Y</th><th>Z</th></tr></thead>'
+             '<tbody><tr><td>x</td><td>y</td><td>z</td></tr></tbody></table>')
     html = (f'<table class="bang-rieng"><thead><tr><th>A</th><th>B</th><th>C</th></tr></thead>'
             f'<tbody><tr><td>1</td><td>{inner}</td><td>3</td></tr></tbody></table>')
     soup = BeautifulSoup(body_tables.label(html), "html.parser")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+
 from portal import check, document, limits
 from portal.encoding import find_double_encoding
 from portal.frontmatter import FrontMatterError, parse

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+
 from compliance.calendar import WorkingCalendar
 
 D = dt.date

@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from conftest import copy_case
+from conftest import project as project_at
+
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import copy_case
 
 D = dt.date
 
@@ -16,7 +18,7 @@ def root(tmp_path_factory):
 
 
 def findings(root, day, site, rule=None):
-    ev = evaluate(root, day, [site], Settings(), use_git=False)
+    ev = evaluate(project_at(root), day, [site], Settings(), use_git=False)
     found = ev.sites[0].findings
     return [f for f in found if rule is None or f.rule.ma == rule]
 

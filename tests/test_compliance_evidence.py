@@ -5,9 +5,11 @@ import os
 import subprocess
 
 import pytest
+from conftest import copy_case
+from conftest import project as project_at
+
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import copy_case
 
 
 def git(root, *args, when=None):
@@ -50,7 +52,7 @@ def repo(tmp_path_factory):
 
 
 def evaluated(root, cutoff):
-    ev = evaluate(root, dt.date(2026, 11, 23), ["tinh-a"], Settings(bang_chung_tu_ngay=cutoff))
+    ev = evaluate(project_at(root), dt.date(2026, 11, 23), ["tinh-a"], Settings(bang_chung_tu_ngay=cutoff))
     return ev.sites[0].findings
 
 

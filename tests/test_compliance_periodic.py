@@ -20,11 +20,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ROOT, copy_case
+from conftest import project as project_at
+from openpyxl import load_workbook
+
 from compliance import html_report, reports, rules
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import ROOT, copy_case
-from openpyxl import load_workbook
 from portal import check
 from portal.problems import WARNING
 
@@ -39,7 +41,7 @@ def root(tmp_path_factory):
 
 
 def periodic(root, day, site):
-    ev = evaluate(root, day, [site], Settings(), use_git=False)
+    ev = evaluate(project_at(root), day, [site], Settings(), use_git=False)
     return [f for f in ev.sites[0].findings if f.rule.kiem_tra == PERIODIC]
 
 
@@ -65,7 +67,7 @@ def test_a_2020_disclosure_alone_is_not_dat_in_2026(root):
     assert settlement.ky_bao_cao == "năm 2025" and settlement.han == D(2026, 4, 29)
     assert "điểm b khoản 5 Điều 32 73/2026/NĐ-CP" in settlement.mo_ta
     # The section exists, so the presence rule still says so: freshness is the periodic rules' job.
-    ev = evaluate(root, DEC4, ["xa-hp"], Settings(), use_git=False)
+    ev = evaluate(project_at(root), DEC4, ["xa-hp"], Settings(), use_git=False)
     presence = [f for f in ev.sites[0].findings if f.rule.ma == "tctt-d19-k1e-tai-chinh-thong-ke"]
     assert [f.trang_thai for f in presence] == ["dat"]
 
@@ -118,7 +120,7 @@ def test_rules_switch_by_effective_date(root):
     sets, _ = rules.load_all(root, [])
     in_force = {r.ma for r in rules.applicable(sets, "tinh", D(2026, 1, 20))}
     assert "nd73-d37-k3-thuc-hien-ky" in in_force and "tt343-d10-k3-thuc-hien-quy" not in in_force
-    ev = evaluate(root, D(2026, 1, 20), ["tinh-bs"], Settings(), use_git=False)
+    ev = evaluate(project_at(root), D(2026, 1, 20), ["tinh-bs"], Settings(), use_git=False)
     assert "tt-343-2016" in ev.sites[0].rule_sets  # named in the report because a finding cites it
     # The first quarter of 2026 falls under the 2026 decree: 10 days, so 13/04 is three days late.
     q1 = by_duty(periodic(root, D(2026, 4, 20), "tinh-bs"), "cong-khai-thuc-hien-ky")[0]
@@ -177,7 +179,7 @@ def test_bad_periodic_rule_gets_vietnamese_messages(tmp_path):
 
 
 def test_reports_show_the_period_and_the_deadline(root, tmp_path):
-    ev = evaluate(root, DEC4, None, Settings(), use_git=False)
+    ev = evaluate(project_at(root), DEC4, None, Settings(), use_git=False)
     paths = reports.write_all(ev, tmp_path)
     data = json.loads(paths["json"].read_text(encoding="utf-8"))
     schema = json.loads((ROOT / "plugins/portal/schemas/compliance-report.schema.json").read_text(encoding="utf-8"))

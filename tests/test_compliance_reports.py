@@ -11,8 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from compliance.engine import evaluate
+from conftest import project as project_at  # noqa: E402
 from openpyxl import load_workbook
+
+from compliance.engine import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,11 +32,12 @@ def reports(tmp_path_factory):
 
 
 def test_demo_shows_every_state_on_23_november_2026():
-    from compliance import settings
     from pelican.settings import read_settings
 
+    from compliance import settings
+
     typed, _ = settings.read(read_settings(str(ROOT / "pelicanconf.py")))
-    ev = evaluate(ROOT, dt.date(2026, 11, 23), settings=typed)
+    ev = evaluate(project_at(ROOT), dt.date(2026, 11, 23), settings=typed)
     states = {f.trang_thai for f in ev.findings}
     assert states == {"dat", "sap-den-han", "qua-han", "thieu"}
     pinned = {(f.site, f.rule.ma, f.trang_thai) for f in ev.findings}

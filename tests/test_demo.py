@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import project as project_at  # noqa: E402
+
 from portal import check, content_types, sites
 from portal.build import build_province
 
@@ -51,7 +53,7 @@ def test_some_sections_paginate(checked):
 @pytest.fixture(scope="module")
 def demo_output(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "output"
-    result = build_province(ROOT, ROOT / "pelicanconf.py", out, jobs=2, search=False)
+    result = build_province(project_at(ROOT, out), jobs=2, search=False)
     assert result.ok, [p.format() for p in result.all_problems()]
     return out
 
@@ -81,12 +83,13 @@ def test_demo_aggregates_into_the_provincial_portal(demo_output, tmp_path):
     from aggregate.pipeline import aggregate
 
     state = tmp_path / "state"
-    result = aggregate(ROOT, demo_output, state, dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 9, 0))
+    result = aggregate(project_at(ROOT, demo_output, overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                       dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 9, 0))
     health = {h["ma"]: h["trang_thai"] for h in result.health}
     assert health == {"thanhvan": "tot", "stp": "tot", "skhcn": "tot", "tanhoa": "tot", "hosen": "tot",
                       "so-y-te": "chua-co"}  # the outside portal of the demo does not exist: reported, not fatal
-    rebuilt = build_province(ROOT, ROOT / "pelicanconf.py", demo_output, ["thanhvan"], search=False,
-                             overrides={"AGGREGATE_STATE_DIR": str(state)})
+    rebuilt = build_province(project_at(ROOT, demo_output, overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                             ["thanhvan"], search=False)
     assert rebuilt.ok, [p.format() for p in rebuilt.all_problems()]
     pages = demo_output / "thanhvan" / "tong-hop"
     catalog = BeautifulSoup((pages / "thu-tuc" / "index.html").read_text(encoding="utf-8"), "html.parser")

@@ -1,14 +1,14 @@
 """Tests for portal.encoding: UTF-8 decoding and Vietnamese legacy-encoding diagnostics."""
 
-import sys, pathlib
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "plugins"))
-from portal.encoding import decode_source, EncodingProblem, guess_legacy_encoding, encode_legacy
+import pathlib
+import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "plugins"))
 import unicodedata
 
 import pytest
 
-from portal.encoding import LETTERS, decode_legacy
+from portal.encoding import LETTERS, EncodingProblem, decode_legacy, decode_source, encode_legacy, guess_legacy_encoding
 
 PARAGRAPH = (
     "Ủy ban nhân dân tỉnh thông báo lịch tiếp công dân định kỳ của Chủ tịch UBND tỉnh trong "
@@ -224,7 +224,7 @@ def test_short_mojibake(sample, font, good):
 
 def test_mojibake_needs_more_than_one_plain_word():
     """A single VNI word without strong evidence could be a foreign word; it is not flagged."""
-    assert decode_source("Vieät Nam".encode("utf-8")) == "Vieät Nam"
+    assert decode_source("Vieät Nam".encode()) == "Vieät Nam"
 
 
 # Each of these re-reads as a Vietnamese-looking syllable in TCVN3 or VNI.
@@ -239,7 +239,7 @@ def test_foreign_words_that_look_like_mojibake_are_not_flagged(form):
     text = unicodedata.normalize(form, text)
     assert decode_source(text.encode("utf-8")) == text
     for name in TRAPS:
-        assert decode_source(f"title: {name}".encode("utf-8")) == f"title: {name}"
+        assert decode_source(f"title: {name}".encode()) == f"title: {name}"
 
 
 def test_mojibake_title_in_otherwise_good_document():

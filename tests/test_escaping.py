@@ -29,19 +29,20 @@ import threading
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
-
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from aggregate.fetch import Limits
-from aggregate.parse import harmless_address, url_keys
-from aggregate.pipeline import aggregate
 from browser import chromium
 from conftest import ROOT, build, copy_case
+from conftest import project as project_at
 from defusedxml.ElementTree import fromstring
 from payloads import TAG, Sweep, compact, full
 from playwright.sync_api import Error as PlaywrightError
+
+from aggregate.fetch import Limits
+from aggregate.parse import harmless_address, url_keys
+from aggregate.pipeline import aggregate
 from portal import check, content_types
 
 LIMITS = Limits(connect_timeout=2, request_deadline=5, retries=1, backoff=0.05, max_bytes=2_000_000)
@@ -117,8 +118,9 @@ def remote_feed(sweep: Sweep, base: str) -> bytes:
     bad = sweep.tag(f"{REMOTE}/rss[2]: link javascript:")
     items.append(f"<item><title>{bad}</title><link>javascript:window.__xss.push('{bad}')</link>"
                  f"<pubDate>Mon, 16 Nov 2026 09:00:00 +0700</pubDate></item>")
-    return (f"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>{escape(full(sweep.tag('rss: channel')))}"
-            f"</title><link>{base}/</link><description>x</description>{''.join(items)}</channel></rss>").encode("utf-8")
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+            f"<title>{escape(full(sweep.tag('rss: channel')))}"
+            f"</title><link>{base}/</link><description>x</description>{''.join(items)}</channel></rss>").encode()
 
 
 def remote_export(sweep: Sweep, kind: str) -> bytes:
@@ -199,7 +201,8 @@ def province(tmp_path_factory):
         link_tag = sweep.tag(f"{PROVINCE}/site.yaml: tong_hop.nguon[2].dia_chi_web")
         registry = {"so_tin_moi_nguon": 20, "nguon": [
             {"cong": UNIT},
-            {"ma": REMOTE, "ten": full(source_tag), "dia_chi_web": f"{remote}/?\"><script src=/x-{link_tag}.js></script>",
+            {"ma": REMOTE, "ten": full(source_tag),
+             "dia_chi_web": f"{remote}/?\"><script src=/x-{link_tag}.js></script>",
              "tin_tuc": f"{remote}/tin.xml", "thu_tuc": f"{remote}/thu-tuc.json", "van_ban": f"{remote}/van-ban.json",
              "cho_phep_dia_chi": [f"127.0.0.1:{urlsplit(remote).port}"]}]}
         write_site(root, sweep, PROVINCE, "tinh", {"tong_hop": registry}, variants=True)
@@ -209,12 +212,13 @@ def province(tmp_path_factory):
         assert not errors, "\n".join(errors[:20])
         assert build(root, search=True).ok
         state = root / ".cache" / "tong-hop"
-        aggregate(root, root / "output", state, AS_OF, dt.datetime(2026, 11, 23, 9, 0), LIMITS)
+        aggregate(project_at(root, root / "output", overrides={"AGGREGATE_STATE_DIR": str(state)}),
+                  AS_OF, dt.datetime(2026, 11, 23, 9, 0), LIMITS)
         assert build(root, [PROVINCE], search=True).ok
     from compliance import html_report, reports
     from compliance.engine import evaluate
 
-    evaluation = evaluate(root, AS_OF, None, None, use_git=False)
+    evaluation = evaluate(project_at(root), AS_OF, None, None, use_git=False)
     folder = root / "output" / "tuan-thu" / AS_OF.isoformat()
     reports.write_all(evaluation, folder, json.loads((state / "ket-qua.json").read_text(encoding="utf-8"))["nguon"])
     (folder / "bao-cao-tuan-thu.html").write_text(
@@ -278,9 +282,8 @@ def _xml_findings(data: bytes) -> tuple[list[str], set[str]]:
         if local in ("summary", "content", "description"):  # HTML a feed reader renders
             found, _ = html_findings(text)
             findings += [f"<{local}> của nguồn tin: {f}" for f in found]
-        if local in ("loc", "link", "id") and text.strip() and local != "id":
-            if not text.strip().startswith(("http://", "https://")):
-                findings.append(f"<{local}> không phải địa chỉ http(s): {text[:80]!r}")
+        if local in ("loc", "link") and text.strip() and not text.strip().startswith(("http://", "https://")):
+            findings.append(f"<{local}> không phải địa chỉ http(s): {text[:80]!r}")
         if local == "link" and element.get("href") and not harmless_address(element.get("href")):
             findings.append(f"<link href={element.get('href')[:80]!r}>")
     return findings, seen
@@ -376,7 +379,8 @@ def test_the_scanners_see_a_leak():
     found, seen = html_findings(f"<title>{full(tag)}</title><p title='{compact(tag)}'>x</p>")
     assert len(found) >= 4 and tag in seen, found
     assert html_findings(f"<p title=\"{escape(full(tag))}\">{escape(full(tag))}</p>") == ([], {tag})
-    feed = f"<rss><channel><item><link>javascript:x</link><description>{escape(full(tag))}</description></item></channel></rss>"
+    feed = (f"<rss><channel><item><link>javascript:x</link><description>{escape(full(tag))}</description>"
+            "</item></channel></rss>")
     assert len(_xml_findings(feed.encode())[0]) >= 3
     assert _json_findings({"muc": [{"url": "https://a.example/", "mau_don": " javascript:x", tag: 1}]})[0] == [
         "mau_don: ' javascript:x'", f"khóa JSON {tag!r}"]
@@ -421,12 +425,13 @@ def test_autoescape_is_on_whatever_the_settings_file_says(tmp_path):
     from portal import render, templating
 
     loose = tmp_path / "loose.py"
-    loose.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8").replace('"autoescape": True', '"autoescape": False'),
+    conf = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    loose.write_text(conf.replace('"autoescape": True', '"autoescape": False'),
                      encoding="utf-8")
     assert '"autoescape": False' in loose.read_text(encoding="utf-8")
     root = copy_case("basic", tmp_path / "du-an")
     checked = check.check_site(root / "content" / "so-mau", root)
-    settings = render.settings_for(loose, checked, tmp_path / "out")
+    settings = render.settings_for(project_at(root, settings=loose), checked, tmp_path / "out")
     assert settings["JINJA_ENVIRONMENT"]["autoescape"] is True
     assert templating.environment_options({"JINJA_ENVIRONMENT": {"autoescape": False}})["autoescape"] is True
 

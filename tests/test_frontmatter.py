@@ -1,6 +1,7 @@
 """Front matter: YAML with line numbers and without YAML 1.1 surprises."""
 
 import pytest
+
 from portal.frontmatter import FrontMatterError, parse
 
 

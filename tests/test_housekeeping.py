@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build, copy_case
+from conftest import project as project_at
+
 from portal import lock, staging
 from portal.preview import PreviewHandler
 
@@ -28,7 +30,8 @@ sys.path.insert(0, {plugins!r})
 from pathlib import Path
 from portal.build import build_province
 root = Path({root!r})
-result = build_province(root, Path({settings!r}), root / "output", {sites!r}, jobs=1, search=False)
+from portal.project import Project
+result = build_province(Project.load(root, Path({settings!r})), {sites!r}, jobs=1, search=False)
 print("XONG", [(s.site_id, s.built) for s in result.sites], flush=True)
 """
 
@@ -213,7 +216,7 @@ def test_aggregation_waits_for_a_running_build_too(tmp_path, caplog):
 
     def run():
         try:
-            aggregate(root, root / "output", root / ".cache" / "tong-hop", dt.date(2026, 11, 23),
+            aggregate(project_at(root, root / "output"), dt.date(2026, 11, 23),
                       dt.datetime(2026, 11, 23, 9, 0))
         except LookupError as exc:
             outcome.append(str(exc))

@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_case
+from conftest import project as project_at
+from quality_demo import demo_output
+
 from portal import check
 from quality import html_validity
-from quality_demo import demo_output
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,13 +24,13 @@ def _errors(report) -> list[str]:
 
 def test_basic_site_has_no_html_errors(basic_build):
     root, _ = basic_build
-    report = html_validity.validate(root / "output", root)
+    report = html_validity.validate(project_at(root))
     assert len(report.pages) > 20
     assert _errors(report) == []
 
 
 def test_demo_province_has_no_html_errors(demo):
-    report = html_validity.validate(demo, ROOT)
+    report = html_validity.validate(project_at(ROOT, demo))
     checked = {p.relative_to(demo).as_posix() for p in report.pages}
     for page in ("index.html", "thanhvan/tong-hop/index.html", "thanhvan/tong-hop/tuan-thu/index.html",
                  "thanhvan/tuan-thu/toan-tinh.html", "stp/tuan-thu/index.html", "hosen/thu-tuc/index.html",
@@ -49,7 +51,7 @@ def test_error_in_a_page_is_reported_with_file_and_line(tmp_path):
     (output / "mot-cong" / "tot.html").write_text(
         '<!DOCTYPE html>\n<html lang="vi"><head><title>Tốt</title></head><body><p>Tốt</p></body></html>\n',
         encoding="utf-8")
-    report = html_validity.validate(output, tmp_path)
+    report = html_validity.validate(project_at(tmp_path, output))
     assert len(report.pages) == 2
     found = {(m.page, m.line, m.message.split(" ")[0]) for m in report.errors}
     assert ("output/mot-cong/loi.html", 5, "Stray") in found
@@ -69,7 +71,7 @@ def test_error_in_an_item_body_is_blamed_on_its_markdown(tmp_path):
     page.write_text('<!DOCTYPE html>\n<html lang="vi">\n<head><title>Tin</title></head>\n<body>\n<main>\n'
                     '<div class="prose"><p>Sáng ngày 01/03/2026.</p>\n<p>Xem <b>bảng số liệu</i> dưới đây.</p>\n'
                     '</div>\n<p>Chân trang</p>\n</main>\n</body>\n</html>\n', encoding="utf-8")
-    report = html_validity.validate(root / "output", root)
+    report = html_validity.validate(project_at(root))
     rel = "content/so-mau/tin-tuc/2026-03-01-tin-1.md"
     stray = next(m for m in report.errors if "Stray end tag “i”" in m.message)
     assert (stray.line, stray.source, stray.source_line) == (7, rel, 9)  # the body line holding «</i>»

@@ -6,15 +6,23 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from browser import chromium
+from bs4 import BeautifulSoup
 from conftest import build
-from import_samples import NUMBER, PDF_NUMBER, SUBJECT, TABLE, TCVN3_TEXT, VNI_TEXT, quyet_dinh_docx, scanned_pdf, \
-    text_pdf
-from test_tasks import project, run
-
+from import_samples import (
+    NUMBER,
+    PDF_NUMBER,
+    SUBJECT,
+    TABLE,
+    TCVN3_TEXT,
+    VNI_TEXT,
+    quyet_dinh_docx,
+    scanned_pdf,
+    text_pdf,
+)
 from importer import legacy_fonts, letterhead, tables
 from importer.letterhead import Line, Reading
+from test_tasks import project, run
 
 SITE = "so-mau"
 
@@ -132,7 +140,6 @@ def test_a_table_in_a_cell_is_refused_and_nothing_is_written(tmp_path):
 def test_the_proof_names_the_cell_a_conversion_moved(tmp_path):
     """What mammoth did (a row shifted after a rowspan) is caught: the Word grid against the HTML grid."""
     from defusedxml.ElementTree import fromstring
-
     from importer.docx_package import DOCUMENT, open_docx
 
     source = quyet_dinh_docx(tmp_path / "qd.docx")

@@ -13,7 +13,6 @@ import pytest
 from browser import chromium
 from conftest import copy_case
 from import_samples import NUMBER, quyet_dinh_docx
-
 from importer import server
 from importer.errors import WrongUse
 

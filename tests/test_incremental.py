@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_case
+from conftest import project as project_at
 from jinja2 import DictLoader, Environment
 
 from portal import incremental
@@ -21,7 +22,7 @@ SETTINGS = ROOT / "pelicanconf.py"
 
 
 def build(root: Path, force: bool = False):
-    return build_province(root, SETTINGS, root / "output", jobs=2, search=False, force=force)
+    return build_province(project_at(root), jobs=2, search=False, force=force)
 
 
 def tree(folder: Path) -> dict[str, tuple[int, int]]:
@@ -204,11 +205,11 @@ def test_search_index_is_reused_only_while_indexed_pages_are_unchanged(tmp_path)
 def test_body_edit_with_search_rebuilds_the_index_with_the_new_words(project):
     import gzip
 
-    assert build_province(project, SETTINGS, project / "output", jobs=2, search=True).ok
+    assert build_province(project_at(project), jobs=2, search=True).ok
     entry = project / "output" / "so-mau" / "pagefind" / "pagefind-entry.json"
     path = news_file(project)
     path.write_text(path.read_text(encoding="utf-8") + "\nTừ khóa hiếm gặp: quýtrúcđào.\n", encoding="utf-8")
-    assert build_province(project, SETTINGS, project / "output", jobs=2, search=True).ok
+    assert build_province(project_at(project), jobs=2, search=True).ok
     fragments = [gzip.decompress(p.read_bytes()) for p in (entry.parent / "fragment").glob("*.pf_fragment")]
     assert any("quýtrúcđào".encode() in f for f in fragments)
     # A new accessibility run changes two pages that are not indexed: the site is rendered again,
@@ -220,7 +221,7 @@ def test_body_edit_with_search_rebuilds_the_index_with_the_new_words(project):
         "phien_ban": "1.0", "cong": "so-mau", "ngay_danh_gia": "2026-11-21", "tieu_chuan": "WCAG 2.1 mức AA",
         "cong_cu": {"ten": "axe-core", "phien_ban": "4.14.1", "the": ["wcag2a"], "trinh_duyet": "Chromium (headless)"},
         "so_trang": 0, "trang": [], "tong_hop": {}, "vi_pham": []}), encoding="utf-8")
-    result = build_province(project, SETTINGS, project / "output", jobs=2, search=True)
+    result = build_province(project_at(project), jobs=2, search=True)
     site = {s.site_id: s for s in result.sites}["so-mau"]
     assert result.ok and not site.skipped and 0 < site.rendered < 10
     assert "2026" in (project / "output" / "so-mau" / "kha-nang-tiep-can.html").read_text(encoding="utf-8")
@@ -235,7 +236,7 @@ def test_a_worker_rendering_many_sites_keeps_none_of_them_alive(project):
     from pelican.contents import Article
 
     for _ in range(2):
-        assert build_province(project, SETTINGS, project / "output", jobs=1, search=False, force=True).ok
+        assert build_province(project_at(project), jobs=1, search=False, force=True).ok
     gc.collect()
     assert [a for a in gc.get_objects() if isinstance(a, Article)] == []
 
@@ -263,12 +264,14 @@ def test_hash_cache_rereads_a_file_whenever_it_was_written_even_with_size_and_mt
     first.save()
     # Just written: too close to when the hash was stored to trust the signature ("racily clean").
     racy = HashCache(store)
-    assert racy.sha1_of(str(source), source.stat()) == digest and racy.seen[str(source)] is not racy.entries[str(source)]
+    assert racy.sha1_of(str(source), source.stat()) == digest
+    assert racy.seen[str(source)] is not racy.entries[str(source)]
     # Stored long after the file was written: the hash is reused without reading the file.
     data = pickle.loads(store.read_bytes())
     store.write_bytes(pickle.dumps({**data, "written": time.time_ns() + 10**10}))
     trusted = HashCache(store)
-    assert trusted.sha1_of(str(source), source.stat()) == digest and trusted.seen[str(source)] is trusted.entries[str(source)]
+    assert trusted.sha1_of(str(source), source.stat()) == digest
+    assert trusted.seen[str(source)] is trusted.entries[str(source)]
     # Same size, mtime put back: the write still changed the ctime, so the file is read and hashed again.
     source.write_bytes(b"tieu_de: B\n")
     os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns))

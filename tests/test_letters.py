@@ -19,6 +19,7 @@ import unicodedata
 import feedparser
 import pytest
 from conftest import SITES, build, copy_case
+
 from portal import check, letters
 from portal.problems import WARNING
 from portal.slugs import slugify
@@ -71,7 +72,8 @@ def test_the_samples_hold_what_they_are_meant_to():
 
 def test_decomposed_text_is_one_warning_per_file_at_its_first_line(checked):
     _, by_file = checked
-    for name, line, field, count in ((MAC, 2, "tieu_de", 89), (LAW, 2, "tieu_de", 42), ("site.yaml", 2, "ten_day_du", 17)):
+    cases = ((MAC, 2, "tieu_de", 89), (LAW, 2, "tieu_de", 42), ("site.yaml", 2, "ten_day_du", 17))
+    for name, line, field, count in cases:
         [problem] = [p for p in by_file[name] if p.code == "chu-to-hop"]
         assert (problem.line, problem.field, problem.severity) == (line, field, WARNING)
         assert "dạng tổ hợp" in problem.message and "dạng dựng sẵn (NFC)" in problem.message
@@ -201,6 +203,6 @@ def test_an_outside_portal_s_decomposed_feed_is_aggregated_as_nfc():
     feed = (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Tin</title>'
             f'<id>urn:x</id><updated>2026-03-10T08:00:00Z</updated><entry><title>{title}</title>'
             f'<link href="https://ngoai.gov.vn/tin/1"/><id>urn:x:1</id><updated>2026-03-10T08:00:00Z</updated>'
-            f'<summary>{title}.</summary></entry></feed>').encode("utf-8")
+            f'<summary>{title}.</summary></entry></feed>').encode()
     [item] = parse_feed(feed)
     assert item["tieu_de"] == "Hội nghị trực tuyến về chuyển đổi số" and item["tom_tat"].startswith(item["tieu_de"])

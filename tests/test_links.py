@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 from conftest import build, copy_case
-from quality import links
+from conftest import project as project_at
 from quality_demo import demo_output
+
+from quality import links
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,14 +23,14 @@ def _broken(report) -> list[str]:
 
 
 def test_demo_province_has_no_broken_links(demo):
-    report = links.check_links(demo, ROOT)
+    report = links.check_links(project_at(ROOT, demo))
     assert report.pages > 600 and report.links > 20000
     assert _broken(report) == []
 
 
 def test_basic_site_has_no_broken_links(basic_build):
     root, _ = basic_build
-    report = links.check_links(root / "output", root)
+    report = links.check_links(project_at(root))
     assert report.pages > 20
     assert _broken(report) == []
 
@@ -39,11 +41,11 @@ def test_production_urls_on_the_site_domain_resolve(tmp_path):
     assert build(root, ["so-mau"], search=True, production=True).ok
     home = (root / "output" / "so-mau" / "index.html").read_text(encoding="utf-8")
     assert 'href="https://stp.mau.gov.vn/lien-he.html"' in home
-    report = links.check_links(root / "output", root)
+    report = links.check_links(project_at(root))
     assert _broken(report) == []
     # The same absolute address pointing at a page that does not exist is caught.
     (root / "output" / "so-mau" / "lien-he.html").unlink()
-    broken = links.check_links(root / "output", root).broken
+    broken = links.check_links(project_at(root)).broken
     assert broken and all(b.url == "https://stp.mau.gov.vn/lien-he.html" for b in broken)
     assert {b.source for b in broken} >= {"themes/cong-thong-tin/templates/base.html"}
 
@@ -65,7 +67,7 @@ def test_broken_links_in_markdown_are_blamed_on_the_content_file(tmp_path):
         "Trang [liên hệ](../lien-he.html) và [tệp mẫu](../tep/to-khai.pdf) vẫn dùng được.\n",
         encoding="utf-8")
     assert build(root, ["so-mau"], search=True).ok
-    report = links.check_links(root / "output", root)
+    report = links.check_links(project_at(root))
     rel = "content/so-mau/tin-tuc/2026-03-11-lien-ket.md"
     page = "output/so-mau/tin-tuc/huong-dan-tra-cuu-ho-so.html"
     found = {(b.page, b.url, b.reason, b.source, b.source_line) for b in report.broken}

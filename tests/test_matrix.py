@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from compliance import rules
 from conftest import copy_case
+
+from compliance import rules
 from portal import matrix
 from portal.matrix import SiteInfo, plan
 

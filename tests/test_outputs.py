@@ -1,8 +1,8 @@
 """Per-site outputs: HTML layouts, feeds, sitemap, robots.txt and JSON exports."""
 
 import json
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import jsonschema

@@ -13,12 +13,14 @@ import unicodedata
 
 import jsonschema
 import pytest
-from aggregate.pipeline import aggregate
-from bs4 import BeautifulSoup
 from browser import chromium, serve
+from bs4 import BeautifulSoup
+from conftest import ROOT, build, copy_case
+from conftest import project as project_at
+
+from aggregate.pipeline import aggregate
 from compliance.checks.context import Settings
 from compliance.engine import evaluate
-from conftest import ROOT, build, copy_case
 from portal import check, facets, placeholders, procedures, sessions
 from portal.problems import PortalError
 
@@ -29,7 +31,7 @@ DAY = dt.date(2026, 12, 1)
 def province(tmp_path_factory):
     root = copy_case("tthc", tmp_path_factory.mktemp("tthc"))
     built = build(root)
-    result = aggregate(root, root / "output", root / ".cache" / "tong-hop", DAY, dt.datetime(2026, 12, 1, 9, 0))
+    result = aggregate(project_at(root, root / "output"), DAY, dt.datetime(2026, 12, 1, 9, 0))
     rebuilt = build(root, ["tinh-dm"])
     return {"root": root, "built": {s.site_id: s for s in built.sites}, "aggregate": result, "province": rebuilt,
             "out": root / "output"}
@@ -294,7 +296,7 @@ def test_the_export_carries_the_state_and_follows_its_schema(province):
 
 
 def test_compliance_reports_each_missing_field_with_its_legal_basis(province):
-    found = evaluate(province["root"], DAY, ["xa-an-binh"], Settings(), use_git=False).sites[0].findings
+    found = evaluate(project_at(province["root"]), DAY, ["xa-an-binh"], Settings(), use_git=False).sites[0].findings
     only_name = [f for f in found if f.muc.endswith("xac-nhan-tinh-trang-hon-nhan.md:1") and f.trang_thai == "thieu"]
     national = [f for f in only_name if f.rule.ma == "nd224-d9-k1a-thu-tuc-du-lieu-quoc-gia"]
     assert [f.chi_tiet for f in national] == ["ma_thu_tuc", "quyet_dinh_cong_bo", "cap_thuc_hien", "loai_thu_tuc",

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build, copy_case
-from portal.build import build_province
+from conftest import project as project_at
+
 from portal import document, nesting, sanitize
+from portal.build import build_province
 from portal.problems import ERROR, WARNING
 from portal.reader import PortalMarkdownReader
 
@@ -266,7 +268,7 @@ def test_embed_allowed_in_pelicanconf_passes_validation_and_is_published(tmp_pat
                         + f'\nTHEME = "{ROOT}/themes/cong-thong-tin"\nPLUGIN_PATHS = ["{ROOT}/plugins"]\n'
                         'PORTAL_ALLOWED_EMBEDS = ["https://www.youtube.com/embed/*", "https://video.mau.gov.vn/nhung/*"]\n',
                         encoding="utf-8")
-    result = build_province(root, settings, root / "output", jobs=1, search=False)
+    result = build_province(project_at(root, settings=settings), jobs=1, search=False)
     assert result.ok, [p.format() for p in result.all_problems()]
     page = (root / "output" / "so-mau" / "tin-tuc" / "video-hoi-nghi-truc-tuyen.html").read_text("utf-8")
     assert '<iframe src="https://video.mau.gov.vn/nhung/42" title="Hội nghị trực tuyến"></iframe>' in page

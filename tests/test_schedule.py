@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_case
-from portal import check, schedule
-from portal.build import build_province
-from portal.problems import ERROR
+from conftest import project as project_at
 from test_incremental import same_files
 from test_tasks import project as task_project
 from test_tasks import run
+
+from portal import check, schedule
+from portal.build import build_province
+from portal.problems import ERROR
 
 SETTINGS = ROOT / "pelicanconf.py"
 TITLE = "Thông báo hẹn giờ đăng lịch tiếp công dân quý hai"
@@ -28,7 +30,7 @@ REL = "content/so-mau/thong-bao/hen-gio.md"
 
 
 def build(root: Path, now: dt.datetime, force: bool = False, search: bool = False):
-    return build_province(root, SETTINGS, root / "output", jobs=2, search=search, force=force, now=now)
+    return build_province(project_at(root), jobs=2, search=search, force=force, now=now)
 
 
 @pytest.fixture()

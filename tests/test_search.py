@@ -14,13 +14,15 @@ import shutil
 import subprocess
 
 import pytest
-from aggregate import search as province_search
-from aggregate.settings import Limits
-from aggregate.pipeline import aggregate
-from aggregate.store import Store
 from browser import chromium, serve
 from conftest import build, copy_case
+from conftest import project as project_at
 from playwright.sync_api import expect
+
+from aggregate import search as province_search
+from aggregate.pipeline import aggregate
+from aggregate.settings import Limits
+from aggregate.store import Store
 from portal import render, search_bundle, search_words
 
 pytestmark = pytest.mark.browser
@@ -40,7 +42,7 @@ def province(tmp_path_factory):
     root = copy_case("tim-kiem", tmp_path_factory.mktemp("tim-kiem"))
     result = build(root, search=True)
     assert result.ok, [p.format() for p in result.all_problems()]
-    aggregate(root, root / "output", root / ".cache" / "tong-hop", AS_OF, NOW, LIMITS)
+    aggregate(project_at(root, root / "output"), AS_OF, NOW, LIMITS)
     assert build(root, [PROVINCE], search=True).ok
     return root
 

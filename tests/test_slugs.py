@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from conftest import ROOT, SITES, build, copy_case
+
 from portal import check, console
 from portal.slugs import MAX_LENGTH, slugify, words
 
@@ -110,7 +111,8 @@ def test_items_that_still_share_an_address_are_one_problem_listing_every_file(tm
     folder = root / UNIT / "ngan-sach"
     first = (folder / "2025-04-10-quy-1.md").read_text(encoding="utf-8")
     # the same disclosure by two of the department's offices: they differ only in words the address drops
-    for name, office in (("2025-04-11-thuy-loi.md", "Chi cục Thủy lợi"), ("2025-04-12-kiem-lam.md", "Chi cục Kiểm lâm")):
+    offices = (("2025-04-11-thuy-loi.md", "Chi cục Thủy lợi"), ("2025-04-12-kiem-lam.md", "Chi cục Kiểm lâm"))
+    for name, office in offices:
         (folder / name).write_text(first.replace("tỉnh Mẫu quý I", f"tỉnh Mẫu ({office}) quý I"), encoding="utf-8")
     result = check.check_site(root / UNIT, root)
     [problem] = [p for p in result.problems if p.code == "trung-duong-dan"]

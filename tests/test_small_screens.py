@@ -12,16 +12,19 @@ Screenshots of every page are saved under the test's temporary folder (``anh-man
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import runpy
 
 import pytest
-from aggregate.pipeline import aggregate
 from browser import chromium, serve
+from conftest import ROOT, build, copy_case
+from conftest import project as project_at
+
+from aggregate.pipeline import aggregate
 from compliance import html_report
 from compliance import settings as compliance_settings
 from compliance.engine import evaluate
-from conftest import ROOT, build, copy_case
 from quality import accessibility
 
 pytestmark = pytest.mark.browser
@@ -101,7 +104,7 @@ def province(tmp_path_factory):
     root = copy_case("small-screens", tmp_path_factory.mktemp("small-screens"))
     out = root / "output"
     assert build(root).ok
-    aggregate(root, out, root / ".cache" / "tong-hop", AS_OF, dt.datetime(2026, 3, 20, 9, 0))
+    aggregate(project_at(root, out), AS_OF, dt.datetime(2026, 3, 20, 9, 0))
     with serve(out) as base, chromium() as browser:  # a real run, so the self-assessment page has its tables
         axe = (ROOT / accessibility.AXE / "axe.min.js").read_text(encoding="utf-8")
         targets = [accessibility.Target("trang-chu", "Trang chủ", "index.html", viewport)
@@ -113,7 +116,7 @@ def province(tmp_path_factory):
     typed = compliance_settings.read(runpy.run_path(str(ROOT / "pelicanconf.py")))[0]
     report = out / REPORT
     report.parent.mkdir(parents=True)
-    report.write_text(html_report.render(evaluate(root, AS_OF, None, typed, use_git=False),
+    report.write_text(html_report.render(evaluate(project_at(root), AS_OF, None, typed, use_git=False),
                                          ROOT / "themes" / "cong-thong-tin" / "templates"), encoding="utf-8")
     pages = {}
     for kind, path in PAGES.items():
@@ -206,12 +209,12 @@ def test_schedule_is_a_list_of_days_on_a_phone(site, province, kind):
         page.close()
     assert len(days) == 7  # Monday to Sunday, days without entries included
     assert [d["date"] for d in days] == sorted(d["date"] for d in days)
-    for previous, day in zip(days, days[1:]):
+    for previous, day in itertools.pairwise(days):
         assert day["top"] >= previous["bottom"]  # one day under the other, in date order
     for day in days:
         assert day["display"] == "block" and day["labelTop"] <= day["top"] + 4  # the day first, as a heading
         assert day["labelWidth"] >= day["width"] - 4  # across the whole list
-        for previous, entry in zip(day["entries"], day["entries"][1:]):
+        for previous, entry in itertools.pairwise(day["entries"]):
             assert entry["top"] >= previous["bottom"] - 1
         for entry in day["entries"]:
             if entry["when"]:  # the time (buổi and giờ on one line) opens the entry; the work below, full width

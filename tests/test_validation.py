@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from portal import check, document, schema
 from portal.problems import ERROR
 
@@ -44,7 +45,8 @@ def test_wrong_procedure_code_and_missing_form_and_dependent_field(broken):
     code = problems[("ma-sai.md", "ma_thu_tuc")]
     assert code.line == 4 and code.label == "Mã thủ tục" and "1.003583.000.00.00.H37" in code.expected
     form = problems[("ma-sai.md", "thanh_phan_ho_so[1].mau_don")]
-    assert form.line == 11 and form.label == "Mẫu đơn, tờ khai" and form.message == "Không tìm thấy tệp được tham chiếu."
+    assert form.line == 11 and form.label == "Mẫu đơn, tờ khai"
+    assert form.message == "Không tìm thấy tệp được tham chiếu."
     link = problems[("ma-sai.md", "lien_ket_dvc")]
     assert link.label == "Liên kết trên Cổng Dịch vụ công"
 
@@ -71,7 +73,8 @@ def test_legacy_encoding_is_named(broken):
 def test_formatted_message_has_file_line_label(broken):
     problems, _ = broken
     text = problems[("ngay-khong-co-that.md", "ngay")].format()
-    assert text.startswith("tests/sites/basic/content/xa-loi/tin-tuc/ngay-khong-co-that.md:3: LỖI trường «Ngày đăng» (ngay)")
+    assert text.startswith("tests/sites/basic/content/xa-loi/tin-tuc/ngay-khong-co-that.md:3:"
+                           " LỖI trường «Ngày đăng» (ngay)")
     assert "\n    Cần: " in text and "\n    Đang có: «31/02/2025»" in text
 
 

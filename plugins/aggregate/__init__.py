@@ -6,7 +6,9 @@ build renders the result with the theme (``pages.py``).
 
 from pelican import signals
 
-from .pages import get_generators
+from portal import contract
+
+from .pages import DECLARATION, get_generators
 
 __all__ = ["register"]
 
@@ -14,3 +16,4 @@ __all__ = ["register"]
 def register():
     """Connect the plugin's receivers to Pelican's signals."""
     signals.get_generators.connect(get_generators)
+    contract.declare(DECLARATION)

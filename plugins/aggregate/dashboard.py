@@ -58,7 +58,8 @@ def trend(history: dict, width: int = 720, height: int = 260) -> dict:
     axis ticks, date labels and legend, every coordinate already formatted. The theme draws it as inline
     SVG (``tong-hop-tuan-thu.html``), escaped like any other value."""
     dates = list(history)[-12:]
-    series = [("qua-han", "Quá hạn", "#a3141b"), ("thieu", "Thiếu", "#c75a00"), ("sap-den-han", "Sắp đến hạn", "#8a6d00")]
+    series = [("qua-han", "Quá hạn", "#a3141b"), ("thieu", "Thiếu", "#c75a00"),
+              ("sap-den-han", "Sắp đến hạn", "#8a6d00")]
     totals = [{k: sum(site.get(k, 0) for site in history[d].values()) for k, _, _ in series} for d in dates]
     top = max([sum(t.values()) for t in totals] + [1])
     left, bottom, right, top_pad = 48, 40, 16, 28
@@ -66,14 +67,14 @@ def trend(history: dict, width: int = 720, height: int = 260) -> dict:
     bar_w = plot_w / max(len(dates), 1) * 0.6
     chart = {"width": width, "height": height,
              "desc": "; ".join(f"{_vn(d)}: " + ", ".join(f"{label} {t[k]}" for k, label, _ in series)
-                               for d, t in zip(dates, totals)),
+                               for d, t in zip(dates, totals, strict=True)),
              "axis": {"x1": left, "x2": width - right, "y": top_pad + plot_h},
              "ticks": [], "columns": [], "legend": []}
     for step in range(5):
         value = round(top * step / 4)
         y = top_pad + plot_h - plot_h * value / top
         chart["ticks"].append({"x": left - 6, "y": f"{y + 4:.1f}", "value": value})
-    for index, (day, total) in enumerate(zip(dates, totals)):
+    for index, (day, total) in enumerate(zip(dates, totals, strict=True)):
         x = left + plot_w * (index + 0.5) / len(dates) - bar_w / 2
         y = top_pad + plot_h
         bars = []

@@ -21,13 +21,14 @@ from feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import escape
 from pelican.generators import Generator
 
+from portal import contract, project
+
 from . import merge, search
 from .pipeline import HEALTH_LABELS
-from .store import Store, read_json
+from .store import FOLDER, Store, read_json
 
 logger = logging.getLogger("pelican.plugins.aggregate.pages")  # under "pelican": the build reports it
 
-STATE_DIR = ".cache/tong-hop"
 PAGES = {"tong-hop/index.html": "tong-hop", "tong-hop/thu-tuc/index.html": "tong-hop-thu-tuc",
          "tong-hop/van-ban/index.html": "tong-hop-van-ban", "tong-hop/tuan-thu/index.html": "tong-hop-tuan-thu",
          "tong-hop/nguon/index.html": "tong-hop-nguon"}
@@ -36,9 +37,31 @@ CATALOGS = {"thu_tuc": ("tong-hop/thu-tuc/index.html", "thu-tuc", "so_lieu_thu_t
             "van_ban": ("tong-hop/van-ban/index.html", "van-ban", "so_lieu_van_ban", merge.document_counts)}
 
 
+
+
+def _site_inputs(folder: Path, site_id: str, whole_province: bool) -> list[Path]:
+    """The merged result (the provincial site's tong-hop/ pages) and a unit's own files; not the per-source
+    fetch state under nguon/."""
+    return [path for path in sorted(folder.rglob("*.json")) if "nguon" not in path.relative_to(folder).parts
+            and (path.stem == site_id or (whole_province and path.name == "ket-qua.json"))]
+
+
+DECLARATION = contract.Declaration(
+    "aggregate",
+    settings=(contract.Setting("AGGREGATE", "limits of what one remote source may cost: aggregate/settings.py"),
+              contract.Setting("AGGREGATE_STATE_DIR", "where the aggregation keeps its state"
+                                                      " (default .cache/tong-hop)")),
+    context=(contract.ContextVariable("TONG_HOP", contract.Incremental.VALUE,
+                                      "the aggregation result (ket-qua.json) on the provincial site"),),
+    folders=(contract.CacheFolder(FOLDER, ".cache/tong-hop", "each source's last good copy, the merged result, the"
+                                  " compliance history", setting="AGGREGATE_STATE_DIR", site_inputs=_site_inputs),),
+    pages=(*(contract.Page(save_as, template) for save_as, template in PAGES.items()),
+           contract.Page("tong-hop/tin-tuc/", "tong-hop-tin-tuc")),  # the merged news, paginated
+)
+
+
 def state_dir(settings: dict) -> Path:
-    root = Path(settings.get("PORTAL_ROOT") or Path(settings["PATH"]).parents[1])
-    return root / settings.get("AGGREGATE_STATE_DIR", STATE_DIR)
+    return project.of(settings).folder(FOLDER)
 
 
 class AggregateGenerator(Generator):
@@ -138,7 +161,8 @@ class AggregateGenerator(Generator):
                 when = item["ngay_dt"] or dt.datetime(2000, 1, 1)
                 # Title and summary are plain text (parse.text_of); the summary element holds HTML.
                 feed.add_item(title=item["tieu_de"], link=item["url"], unique_id=item["guid"],
-                              description=str(escape(item["tom_tat"])), pubdate=when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7))),
+                              description=str(escape(item["tom_tat"])),
+                              pubdate=when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7))),
                               author_name=item["don_vi"], categories=[item["don_vi"]])
             with open(folder / name, "w", encoding="utf-8") as handle:
                 feed.write(handle, "utf-8")

@@ -67,7 +67,7 @@ def harmless_address(value: str) -> bool:
     return match is None or match.group(1) in ("http", "https")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def url_keys() -> frozenset:
     """Keys whose values are addresses, in a record of any kind (a remote record may carry any key):
     :data:`URL_KEYS` and every field any content schema declares as a file or a web address."""

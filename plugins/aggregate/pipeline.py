@@ -17,11 +17,12 @@ from compliance.checks.context import Settings
 from compliance.engine import evaluate, read_province
 from portal import sites
 from portal.lock import build_lock
+from portal.project import Project
 
 from . import addresses, dashboard, merge, normalise, parse, search
 from .fetch import Request, Response, fetch_all
 from .settings import Limits
-from .store import Store, read_json, write_json
+from .store import FOLDER, Store, read_json, write_json
 
 CHANNELS = {  # channel → (registry key for a remote URL, path inside a built local site)
     "tin-tuc": ("tin_tuc", "feeds/all.atom.xml"),
@@ -46,24 +47,24 @@ class AggregateResult:
         return [h for h in self.health if h["trang_thai"] != "tot"]
 
 
-def province_site(root: Path) -> sites.Site:
+def province_site(project: Project) -> sites.Site:
     """The site of level ``tinh`` whose site.yaml holds the aggregation registry."""
-    site_dirs, _ = sites.discover(root / "content", root)
+    site_dirs, _ = sites.discover(project.content, project.root)
     for site_dir in site_dirs:
-        site, _ = sites.load(site_dir, root)
+        site, _ = sites.load(site_dir, project.root)
         if site and site.config["cap"] == "tinh" and site.config.get("tong_hop"):
             return site
     raise LookupError("Không có cổng cấp tỉnh nào khai báo «tong_hop» trong site.yaml.")
 
 
-def units(root: Path, registry: dict) -> list[dict]:
+def units(project: Project, registry: dict) -> list[dict]:
     """Registry entries resolved to units: local ones take their names from their own site.yaml.
 
     A remote unit whose ``cho_phep_dia_chi`` is wrong gets ``loi_cau_hinh`` and is not fetched."""
     resolved = []
     for entry in registry["nguon"]:
         if entry.get("cong"):
-            site, _ = sites.load(root / "content" / entry["cong"], root)
+            site, _ = sites.load(project.content / entry["cong"], project.root)
             config = site.config if site else {"ten_cong": entry["cong"], "dia_chi_web": ""}
             resolved.append({"ma": entry["cong"], "ten": config.get("ten_day_du", entry["cong"]),
                              "dia_chi_web": config["dia_chi_web"], "noi_bo": True})
@@ -78,17 +79,20 @@ def units(root: Path, registry: dict) -> list[dict]:
     return resolved
 
 
-def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now: dt.datetime,
-              limits: Limits = Limits(), settings: Settings | None = None,
-              resolver=socket.getaddrinfo) -> AggregateResult:
-    """Run the whole aggregation and write ``ket-qua.json`` for the provincial site to render."""
-    with build_lock(root):  # one build or aggregation of a checkout at a time (portal.lock)
+def aggregate(project: Project, as_of: dt.date, now: dt.datetime, limits: Limits = Limits(),
+              settings: Settings | None = None, resolver=socket.getaddrinfo) -> AggregateResult:
+    """Run the whole aggregation and write ``ket-qua.json`` for the provincial site to render.
+
+    Reads the units built in ``project.output``; keeps its state in the project's folder
+    :data:`store.FOLDER` (``AGGREGATE_STATE_DIR``)."""
+    output_dir, state_dir = project.output, project.folder(FOLDER)
+    with build_lock(project.root):  # one build or aggregation of a checkout at a time (portal.lock)
         store = Store(state_dir)
-        site = province_site(root)
+        site = province_site(project)
         registry = site.config["tong_hop"]
         keep = registry.get("so_tin_moi_nguon", 50)
         # 1. Collect: every remote channel at once, within the run deadline; local units from output/.
-        unit_list = units(root, registry)
+        unit_list = units(project, registry)
         records = {(u["ma"], c): _parsed_anew(store.channel(u["ma"], c)) for u in unit_list for c in CHANNELS}
         responses = _fetch_remote(unit_list, records, limits, resolver)
         # 2. Normalise: parse what arrived (or keep the last good copy), hold back items dated ahead.
@@ -103,11 +107,12 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
         news = merge.news_stream([(u, due[u["ma"]][0]) for u in unit_list], keep)
         exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list if collected[u["ma"]][kind]["data"]]
                    for kind in ("thu-tuc", "van-ban")}
-        procedures, documents = merge.catalog(exports["thu-tuc"], "thu-tuc"), merge.catalog(exports["van-ban"], "van-ban")
+        procedures = merge.catalog(exports["thu-tuc"], "thu-tuc")
+        documents = merge.catalog(exports["van-ban"], "van-ban")
         # 4. Compliance of the units built here, and its trend over runs.
         local = [u["ma"] for u in unit_list if u["noi_bo"]]
-        checked = read_province(root, None, cache_dir=root / ".cache" / "build")  # every site, light form
-        evaluation = evaluate(root, as_of, local, settings, checked=checked)
+        checked = read_province(project)  # every site, light form
+        evaluation = evaluate(project, as_of, local, settings, checked=checked)
         history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
         write_json(store.history_path, history)
         health = [_health(u, collected[u["ma"]], *due[u["ma"]]) for u in unit_list]
@@ -125,6 +130,20 @@ def aggregate(root: Path, output_dir: Path, state_dir: Path, as_of: dt.date, now
         write_json(store.result_path, result)
         return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
                                                        "van_ban": len(documents)}, checked)
+
+
+HEALTH_COLUMNS = ("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")
+
+
+def terminal(result: AggregateResult) -> str:
+    """What ``invoke aggregate`` prints: one row per source (its state, items, faults) and the totals."""
+    rows = [HEALTH_COLUMNS] + [(h["ma"], h["ten"], h["trang_thai_nhan"], h["so_tin"],
+                                "; ".join(h["loi"] + h.get("ghi_chu", [])) or "-") for h in result.health]
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(HEALTH_COLUMNS))]
+    lines = ["  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip() for row in rows]
+    return "\n".join(lines) + (f"\n\nĐã tổng hợp {result.counts['tin_tuc']} tin, {result.counts['thu_tuc']} thủ tục, "
+                               f"{result.counts['van_ban']} văn bản; {len(result.faulty)} nguồn có sự cố (vẫn giữ bản"
+                               " lưu gần nhất).")
 
 
 def _parsed_anew(record: dict) -> dict:

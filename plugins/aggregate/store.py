@@ -16,6 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
+FOLDER = "tong-hop"  # the name of the state folder among the project's folders (declared in pages.py)
+
 
 def read_json(path: Path, default=None):
     try:

@@ -93,7 +93,7 @@ def table(costs: list[QueryCost]) -> str:
     rows = [[c.query, str(c.results), str(c.indexes),
              *(f"{c.by_group.get(k, 0):,} ({c.files.get(k, 0)})" for k in keys), f"{c.total:,}"] for c in costs]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths)))
+    lines = ["  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths, strict=True)))
              for r in [head, *rows]]
     legend = [f"  {k}: {label}" for k, label, _ in GROUPS] + ["  byte (số tệp)"]
     return "\n".join(lines + ["", *legend])

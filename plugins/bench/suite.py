@@ -158,7 +158,8 @@ def report(results: list[Measurement], sites: int, items: int, total: int, jobs:
         "ket_qua": [m.as_dict() for m in results],
         "muc_tieu": targets,
         "tham_chieu": reference,
-        "toc_do_muc_moi_giay": {"ours_cold": round(total / cold.seconds, 1), "pelican": round(total / pelican.seconds, 1),
+        "toc_do_muc_moi_giay": {"ours_cold": round(total / cold.seconds, 1),
+                                "pelican": round(total / pelican.seconds, 1),
                                 "hugo": round(total / hugo.seconds, 1)},
     }
 

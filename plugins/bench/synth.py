@@ -86,7 +86,7 @@ def generate(dest: Path, sites_count: int, items: int, content_dir: Path, seed: 
             f'dien_thoai: "0200 38{number:05d}"\nemail: vanthu@{host}\n'
             f"dau_moi_cung_cap_thong_tin: {{ho_ten: Nguyễn Văn An, chuc_vu: Chánh Văn phòng}}\n"
             f"ban_bien_tap: {{truong_ban: {{ho_ten: Trần Thị Bình, chuc_vu: Phó Giám đốc}}}}\ndu_lieu_mau: true\n"
-            + (f"tong_hop:\n  nguon:\n" + "".join(f"    - cong: {s}\n" for s in ids) if level == "tinh" else ""),
+            + ("tong_hop:\n  nguon:\n" + "".join(f"    - cong: {s}\n" for s in ids) if level == "tinh" else ""),
             encoding="utf-8")
         counts = {t: max(1, int(items * share)) for t, share in MIX.items()}
         counts["tin-tuc"] = max(1, items - sum(counts.values()) - len(PAGES))
@@ -122,9 +122,11 @@ def _item(folder: Path, type_id: str, i: int, when: dt.datetime, w: Writer, site
         extra = [f"ma_thu_tuc: {code}", f'quyet_dinh_cong_bo: {{so_ky_hieu: "{i + 5}/QĐ-UBND", ngay_ban_hanh: {day}}}',
                  "cap_thuc_hien: [tinh]", "loai_thu_tuc: khong-duoc-luat-giao", f"linh_vuc: {r.choice(LINH_VUC)}",
                  "trinh_tu_thuc_hien:", *[f"  - {_q('Bước ' + str(n) + ': ' + r.choice(w.s))}" for n in (1, 2, 3)],
-                 "cach_thuc_thuc_hien:", '  - {hinh_thuc: truc-tiep, thoi_han: "05 ngày làm việc", phi_le_phi: "Không"}',
+                 "cach_thuc_thuc_hien:",
+                 '  - {hinh_thuc: truc-tiep, thoi_han: "05 ngày làm việc", phi_le_phi: "Không"}',
                  '  - {hinh_thuc: truc-tuyen, thoi_han: "05 ngày làm việc", phi_le_phi: "Không"}',
-                 "thanh_phan_ho_so:", '  - {ten: "Tờ khai theo mẫu", mau_don: tep/tai-lieu.pdf, ban_chinh: 1, ban_sao: 0}',
+                 "thanh_phan_ho_so:",
+                 '  - {ten: "Tờ khai theo mẫu", mau_don: tep/tai-lieu.pdf, ban_chinh: 1, ban_sao: 0}',
                  'thoi_han_giai_quyet: "05 ngày làm việc"', "doi_tuong_thuc_hien: [Cá nhân, Tổ chức]",
                  "co_quan_thuc_hien: Ủy ban nhân dân tỉnh Mẫu", "ket_qua_thuc_hien: [Văn bản chấp thuận]",
                  "can_cu_phap_ly: [{so_ky_hieu: 123/2015/NĐ-CP, trich_yeu: Nghị định quy định chi tiết}]",

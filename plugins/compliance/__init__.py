@@ -6,7 +6,9 @@ Publishes a report page in every site and a province-wide one in the provincial 
 
 from pelican import signals
 
-from .publish import check_settings, get_generators
+from portal import contract
+
+from .publish import DECLARATION, check_settings, get_generators
 
 __all__ = ["register"]
 
@@ -15,3 +17,4 @@ def register():
     """Connect the plugin's receivers to Pelican's signals."""
     signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
+    contract.declare(DECLARATION)

@@ -62,7 +62,7 @@ class WorkingCalendar:
         return sum(self.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(path: str) -> WorkingCalendar:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     off, working = set(), set()

@@ -12,13 +12,15 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from portal import check, sites
+from portal import check, history, sites
 from portal.cache import code_version, read_pickle, write_pickle
 from portal.dates import parse_date
+from portal.project import Project
+from quality.self_assessment import runs_folder
 
-from . import history, rules
+from . import rules
 from .calendar import WorkingCalendar
-from .checks import CHECKS, accessibility
+from .checks import CHECKS
 from .checks.context import Settings, SiteContext
 from .model import STATES, Finding, ordered
 
@@ -56,39 +58,41 @@ class Evaluation:
         return [r for r in self.rule_sets if r.ma in used]
 
 
-def read_province(root: Path, wanted: set[str] | None = None, cache_dir: Path | None = None) -> dict:
+def read_province(project: Project, wanted: set[str] | None = None) -> dict:
     """Site id → SiteCheck; sites outside ``wanted`` are read only for their site.yaml and văn bản,
     which is all that cross-site rules need."""
-    site_dirs, _ = sites.discover(root / "content", root)
+    site_dirs, _ = sites.discover(project.content, project.root)
     wanted = wanted or {d.name for d in site_dirs}
     # Compliance reads fields, never bodies: keep each site's light form only.
-    return {d.name: check.check_site(d, root, sections=None if d.name in wanted else ("van-ban",),
-                                     cache_dir=cache_dir if d.name in wanted else None, light=True)
+    return {d.name: check.light_check(d, project.root, project.folder("build")) if d.name in wanted
+            else check.check_site(d, project.root, sections=("van-ban",)).light()
             for d in site_dirs}
 
 
-def evaluate(root: Path, as_of: dt.date, site_ids: list[str] | None = None,
+def evaluate(project: Project, as_of: dt.date, site_ids: list[str] | None = None,
              settings: Settings | None = None, use_git: bool = True, checked: dict | None = None,
-             evidence: dict | None = None, cache_dir: Path | None = None) -> Evaluation:
-    """Findings for every site (or the given ones) of the province under ``root``, as of ``as_of``.
+             evidence: dict | None = None) -> Evaluation:
+    """Findings for every site (or the given ones) of the province of ``project``, as of ``as_of``.
 
     ``checked`` (site id → SiteCheck, see :func:`read_province`) and ``evidence`` (git history) may be
     passed in by a caller that already has them, such as the province build.
     """
     settings = settings or Settings()
+    root = project.root
     # 1. Read every site: the province's documents and sites are needed for cross-site rules.
     if checked is None:
-        checked = read_province(root, set(site_ids) if site_ids else None, cache_dir)
+        checked = read_province(project, set(site_ids) if site_ids else None)
     if evidence is None:
         evidence = history.read(root) if use_git else {}
+    runs = runs_folder(project)  # the quality gates' saved runs (the accessibility self-assessment)
     # The same inputs give the same evaluation: reuse it (a body-only edit changes none of them).
-    key = _inputs_key(root, as_of, site_ids, settings, checked, evidence)
-    store = root / ".cache" / "build" / "danh-gia"
+    key = _inputs_key(root, as_of, site_ids, settings, checked, evidence, runs)
+    store = project.folder("build") / "danh-gia"
     if key is not None:
         cached = read_pickle(store / f"{key}.pickle")
         if isinstance(cached, Evaluation):
             return cached
-    result = _evaluate(root, as_of, site_ids, settings, checked, evidence)
+    result = _evaluate(root, as_of, site_ids, settings, checked, evidence, runs)
     if key is not None:
         write_pickle(store / f"{key}.pickle", result)
         for old in sorted(store.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-KEEP_EVALUATIONS]:
@@ -99,7 +103,8 @@ def evaluate(root: Path, as_of: dt.date, site_ids: list[str] | None = None,
 KEEP_EVALUATIONS = 12
 
 
-def _inputs_key(root: Path, as_of: dt.date, site_ids, settings: Settings, checked: dict, evidence: dict) -> str | None:
+def _inputs_key(root: Path, as_of: dt.date, site_ids, settings: Settings, checked: dict, evidence: dict,
+                runs: Path) -> str | None:
     """Hash of everything an evaluation reads, or None when a site's metadata digest is unknown:
     code and rules (code_version), the date, the options, each site's metadata and problems, the git
     evidence, the provincial quy chế files and the saved quality-gate runs."""
@@ -113,15 +118,15 @@ def _inputs_key(root: Path, as_of: dt.date, site_ids, settings: Settings, checke
         digest.update(f"{sid}\0{c.metadata}\0".encode())
         digest.update(json.dumps([asdict(p) for p in c.problems], sort_keys=True, default=str).encode())
     digest.update(json.dumps(sorted((k, repr(v)) for k, v in evidence.items())).encode())
-    runs = root / Path(accessibility.STATE_FILE).parents[1]  # the quality gates' saved runs (.cache/kiem-tra)
     extra = sorted(root.glob(f"content/*/{rules.LOCAL_DIR}/**/*")) + sorted(runs.rglob("*.json"))
     for path in extra:
         if path.is_file():
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _evaluate(root: Path, as_of: dt.date, site_ids, settings: Settings, checked: dict, evidence: dict) -> Evaluation:
+def _evaluate(root: Path, as_of: dt.date, site_ids, settings: Settings, checked: dict, evidence: dict,
+              runs: Path) -> Evaluation:
     _, problems = sites.discover(root / "content", root)
     wanted = set(site_ids or checked)
     configs = {sid: c.site.config for sid, c in checked.items() if c.site}
@@ -140,7 +145,7 @@ def _evaluate(root: Path, as_of: dt.date, site_ids, settings: Settings, checked:
             continue
         config = configs[site_id]
         ctx = SiteContext(site_id, config, checked[site_id].documents, as_of, calendar, evidence, settings,
-                          documents, configs, versions)
+                          documents, configs, versions, root, runs)
         until = parse_date(str((config.get("hieu_luc") or {}).get("den_ngay", "")))
         selected = rules.applicable(rule_sets, config["cap"], as_of, until)
         for page in ctx.published(page_kind="tiep-can-thong-tin"):

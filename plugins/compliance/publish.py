@@ -10,12 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import history, reports, settings
+from portal import contract, history, project
+
+from . import reports, settings
 from .engine import evaluate
+
+DECLARATION = contract.Declaration(
+    "compliance",
+    settings=(contract.Setting("COMPLIANCE", "evaluation options: keys and defaults in compliance/settings.py"),),
+    context=(contract.ContextVariable("TUAN_THU", contract.Incremental.OTHER_SITES,
+                                      "the site's compliance report (the whole province's on the provincial site)"),),
+    pages=(contract.Page("tuan-thu/index.html", "tuan-thu"), contract.Page("tuan-thu/toan-tinh.html", "tuan-thu-tinh")),
+)
 
 
 class ComplianceGenerator(Generator):
@@ -23,12 +32,12 @@ class ComplianceGenerator(Generator):
 
     def generate_context(self):
         typed, fixed = settings.read(self.settings)
-        root = Path(self.settings.get("PORTAL_ROOT") or Path(self.settings["PATH"]).parents[1])
-        as_of = fixed or self.settings.get("PORTAL_AS_OF") or history.head_date(root) or dt.date.today()
+        here = project.of(self.settings)
+        as_of = fixed or self.settings.get("PORTAL_AS_OF") or history.head_date(here.root) or dt.date.today()
         site = self.settings["PORTAL"]
         whole = site["cap"] == "tinh"
         # The province build passes the sites it has already checked and the git history it has read.
-        evaluation = evaluate(root, as_of, None if whole else [site["id"]], typed,
+        evaluation = evaluate(here, as_of, None if whole else [site["id"]], typed,
                               checked=self.settings.get("PORTAL_PROVINCE"),
                               evidence=self.settings.get("PORTAL_EVIDENCE"))
         own = next((s for s in evaluation.sites if s.site_id == site["id"]), None)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .engine import REPORT_VERSION, Evaluation
 from .model import QUA_HAN, SEVERITY_LABELS, STATE_LABELS, STATES, ordered
+
 COLUMNS = [  # (key in Finding.as_dict(), Vietnamese header)
     ("cong", "Mã cổng"), ("ten_cong", "Tên cổng"), ("trang_thai_nhan", "Trạng thái"), ("muc_do_nhan", "Mức độ"),
     ("quy_tac", "Mã quy tắc"), ("can_cu", "Căn cứ"), ("yeu_cau", "Yêu cầu"), ("muc", "Tin bài / tệp"),
@@ -147,12 +148,20 @@ def terminal(evaluation: Evaluation, limit: int = 0) -> str:
     return "\n".join(lines)
 
 
-def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None = None) -> dict[str, Path]:
-    """Write every format into ``folder``; returns format → path. ``sources``: aggregation health."""
+def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None = None,
+              theme_templates: Path | None = None) -> dict[str, Path]:
+    """Write every format into ``folder``; returns format → path. ``sources``: aggregation health.
+    With ``theme_templates`` (the theme's templates folder, whose table macros it uses) the HTML report too."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"json": folder / "bao-cao-tuan-thu.json", "csv": folder / "bao-cao-tuan-thu.csv",
              "xlsx": folder / "bao-cao-tuan-thu.xlsx"}
-    paths["json"].write_text(json.dumps(as_json(evaluation, sources), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    paths["json"].write_text(json.dumps(as_json(evaluation, sources), ensure_ascii=False, indent=2) + "\n",
+                             encoding="utf-8")
     paths["csv"].write_text(as_csv(evaluation), encoding="utf-8", newline="")
     write_xlsx(evaluation, paths["xlsx"])
+    if theme_templates is not None:
+        from . import html_report
+
+        paths["html"] = folder / "bao-cao-tuan-thu.html"
+        paths["html"].write_text(html_report.render(evaluation, theme_templates), encoding="utf-8")
     return paths

@@ -21,8 +21,17 @@ from . import legacy_fonts, pandoc, tables, tree
 from .converted import IMAGE_TOKEN, Asset, Converted
 from .docx_package import DOCUMENT, open_docx
 from .errors import ImportRefused
-from .letterhead import Line, Reading, complete, is_letterhead, is_signature, read_effect, read_letterhead, \
-    read_title, signature
+from .letterhead import (
+    Line,
+    Reading,
+    complete,
+    is_letterhead,
+    is_signature,
+    read_effect,
+    read_letterhead,
+    read_title,
+    signature,
+)
 
 IMAGE_TYPES = {ext for ext, kind in attachments.ALLOWED.items() if kind == "hình ảnh"} - {"svg"}
 _TAIL = 3  # the signature table is among the last blocks
@@ -159,7 +168,7 @@ def _prove(markdown: str, expected: list, numbering: list[int]) -> None:
     if len(found) != len(expected):
         raise ImportRefused(f"Sau khi chuyển, nội dung có {len(found)} bảng thay vì {len(expected)}; văn bản không"
                             " được nhập để không làm sai lệch bảng.")
-    for index, (grid_e, grid_f) in enumerate(zip(expected, found)):
+    for index, (grid_e, grid_f) in enumerate(zip(expected, found, strict=True)):
         problem = tables.difference(grid_e, grid_f)
         if problem:
             first = next((slot.text for row in grid_e for slot in row if slot.text), "")

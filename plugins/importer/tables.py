@@ -241,8 +241,10 @@ def difference(expected: Grid, found: Grid) -> str | None:
     if len(expected) != len(found) or (expected and len(expected[0]) != len(found[0])):
         return (f"bảng trong Word có {len(expected)} dòng × {len(expected[0]) if expected else 0} cột nhưng sau khi"
                 f" chuyển có {len(found)} dòng × {len(found[0]) if found else 0} cột")
-    for r, (row_e, row_f) in enumerate(zip(expected, found)):
-        for c, (slot_e, slot_f) in enumerate(zip(row_e, row_f)):
+    for r, (row_e, row_f) in enumerate(zip(expected, found, strict=True)):
+        if len(row_e) != len(row_f):
+            return f"dòng {r + 1}: trong Word có {len(row_e)} ô, sau khi chuyển có {len(row_f)} ô"
+        for c, (slot_e, slot_f) in enumerate(zip(row_e, row_f, strict=True)):
             if slot_e.text != slot_f.text:
                 return (f"dòng {r + 1}, cột {c + 1}: trong Word là «{slot_e.text or '(ô trống)'}», sau khi chuyển"
                         f" là «{slot_f.text or '(ô trống)'}»")

@@ -6,6 +6,7 @@ generator (sections, schedules, site map, exports) and the template helpers.
 
 from pelican import signals
 
+from . import contract
 from .incremental import get_writer
 from .reader import add_reader
 from .sections import get_generators
@@ -20,3 +21,4 @@ def register():
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(get_writer)
+    contract.declare(contract.CORE)

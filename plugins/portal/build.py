@@ -21,27 +21,31 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import check, crashes, incremental, province_index, render, schedule, sites, staging
+from . import check, crashes, history, incremental, listing, province_index, render, schedule, sites, staging
 from .atomic import write_text
 from .cache import code_version, read_pickle, write_pickle
 from .lock import build_lock
 from .problems import ERROR, WARNING, Problem, relpath
+from .project import Project
 
 REPORT_NAME = "build-report.json"
-CACHE = Path(".cache") / "build"
+PUBLISHED = "published.pickle"  # in the build folder: site id → (fingerprint, output folder) of its last publish
 
 
 @dataclass
 class SiteTask:
     """What a worker needs to render one site (picklable)."""
 
+    project: Project
     site_dir: Path
-    root: Path
-    output_dir: Path
-    settings_file: Path
+    listed: listing.Listing | None  # the site's inputs as the check stage listed them (None: list them again)
     search: bool = True
-    overrides: dict = field(default_factory=dict)
+    overrides: dict = field(default_factory=dict)  # this site's Pelican settings: PORTAL_PROVINCE...
     now: dt.datetime | None = None  # the build's now: which items are due (portal.schedule)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.project.output
 
 
 @dataclass
@@ -76,101 +80,111 @@ class ProvinceResult:
         return sorted(self.problems + [p for s in self.sites for p in s.problems])
 
 
-def build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: list[str] | None = None,
-                   jobs: int = 0, search: bool = True, overrides: dict | None = None,
-                   force: bool = False, checked: dict | None = None, now: dt.datetime | None = None,
-                   ) -> ProvinceResult:
+@dataclass(frozen=True)
+class Moment:
+    """When the build happens: ``now`` decides which items are due, ``as_of`` is the evaluation date."""
+
+    now: dt.datetime
+    as_of: dt.date
+
+    @classmethod
+    def of(cls, project: Project, now: dt.datetime | None) -> Moment:
+        """``now`` given (``--as-of``) fixes both; else the clock (Vietnam time) and the HEAD commit's date,
+        so two builds of one commit evaluate alike."""
+        if now is not None:
+            return cls(now, now.date())
+        return cls(schedule.now(), history.head_date(project.root) or dt.date.today())
+
+
+@dataclass
+class SitePlan:
+    """One selected site: the fingerprint of its inputs, and either its task or (unchanged) its result."""
+
+    site_id: str
+    fingerprint: str
+    task: SiteTask | None = None
+    unchanged: SiteResult | None = None
+
+
+def build_province(project: Project, site_ids: list[str] | None = None, *, jobs: int = 0, search: bool = True,
+                   force: bool = False, now: dt.datetime | None = None, checked: dict | None = None) -> ProvinceResult:
     """Build the selected sites (all when ``site_ids`` is empty) and the province index page.
 
     ``checked`` (site id → light SiteCheck of every site, as :func:`compliance.engine.read_province`
     returns) may be passed by a caller that has just read them, such as ``invoke aggregate``.
     ``now`` (default: the clock, Vietnam time) decides which items are due; given, it is also the
-    compliance evaluation date (``invoke build --as-of``).
-    One build at a time per project (:mod:`portal.lock`); it first removes what a killed build left."""
-    with build_lock(root):
-        staging.remove_stale(output_dir)
-        return _build_province(root, settings_file, output_dir, site_ids, jobs, search, overrides, force, checked,
-                               now)
+    evaluation date (``invoke build --as-of``). ``force`` renders every selected site and page again.
+    One build at a time per project (:mod:`portal.lock`)."""
+    with build_lock(project.root):
+        staging.remove_stale(project.output)  # 0. What a killed build left behind.
+        moment = Moment.of(project, now)
+        # 1. The sites: every one under content/, and those asked for (an unknown one is a problem).
+        found, selected, problems = select_sites(project, site_ids)
+        # 2. List, fingerprint and check every site: cross-site rules read the others' văn bản, and the
+        #    provincial site reports on every site.
+        checks, listings = check_sites(project, found, selected, moment.now, jobs, checked)
+        # 3. Plan: what each selected site is made of; one whose inputs are as last published is skipped.
+        plans = plan_sites(project, selected, checks, listings, moment, search, force)
+        # 4. Render the others in worker processes; one thread indexes each for search and swaps it in.
+        rendered = render_sites([plan.task for plan in plans if plan.task], jobs)
+        remember_published(project, plans, rendered)
+        # 5. The province index and the machine-readable report, in a stable order.
+        return write_results(project, found, problems, plans, rendered)
 
 
-def _build_province(root: Path, settings_file: Path, output_dir: Path, site_ids: list[str] | None, jobs: int,
-                    search: bool, overrides: dict | None, force: bool, checked: dict | None,
-                    now: dt.datetime | None) -> ProvinceResult:
-    from compliance import history
-
-    explicit = now is not None
-    now = now or schedule.now()
-
-    # 1. Find the sites; an unknown --site is a problem, not a crash.
-    all_dirs, problems = sites.discover(root / "content", root)
-    known = {d.name: d for d in all_dirs}
+def select_sites(project: Project, site_ids: list[str] | None) -> tuple[list[Path], list[Path], list[Problem]]:
+    """(every site folder, the selected ones, problems): an unknown ``--site`` is a problem, not a crash."""
+    found, problems = sites.discover(project.content, project.root)
+    known = {d.name: d for d in found}
     for wanted in site_ids or []:
         if wanted not in known:
             problems.append(Problem("content/", 0, f"Không có cổng mã «{wanted}».",
                                     expected="một trong: " + ", ".join(sorted(known)), found=wanted,
                                     code="khong-co-cong"))
-    selected = [known[s] for s in site_ids if s in known] if site_ids else all_dirs
-    output_dir.mkdir(parents=True, exist_ok=True)
-    cache_dir = root / CACHE
-    # 2. Check every site in parallel (unchanged files come from the content-hash cache). The other
-    #    sites are read too: cross-site rules need their văn bản; the provincial site needs everything.
+    selected = [known[s] for s in site_ids if s in known] if site_ids else found
+    project.output.mkdir(parents=True, exist_ok=True)
+    return found, selected, problems
+
+
+def check_sites(project: Project, found: list[Path], selected: list[Path], now: dt.datetime, jobs: int,
+                checked: dict | None) -> tuple[dict, dict]:
+    """(site id → light SiteCheck of every site, in discovery order; site id → Listing of those listed here).
+
+    A selected site (every site, when the provincial one is selected) is checked in full; the others only
+    for their văn bản. A site none of whose files changed comes from its light cache, read here: cheaper
+    than sending it back from a worker; the others are checked in parallel, from the listing made here.
+    Workers send back the light form (no bodies or HTML), which keeps the parent's memory small."""
+    if checked is not None and set(checked) == {d.name for d in found}:
+        return dict(checked), {}
     names = {d.name for d in selected}
-    province_wide = any(_is_province(d, root) for d in selected)
-    # Workers send back the light form (no bodies or HTML); a render worker re-reads its own site in full
-    # from the content-hash cache, which keeps the parent's memory small at thousands of items per site.
-    if checked is not None and set(checked) == set(known):
-        checks = dict(checked)
-    else:
-        # A site none of whose files changed comes from its light cache, read here: cheaper than sending
-        # it back from a worker. The others are checked in parallel.
-        wanted = [(d, root, cache_dir, province_wide or d.name in names, now) for d in all_dirs]
-        cached = {d.name: _cached_check(d, root, cache_dir, full, now) for d, _, _, full, _ in wanted}
-        fresh = {c.site_dir.name: c for c in _parallel(_check_worker, [w for w in wanted if not cached[w[0].name]],
-                                                       jobs, _check_failed)}
-        checks = {d.name: cached[d.name] or fresh[d.name] for d in all_dirs}  # discovery order, as templates list them
-    # 3. Evidence and date shared by every site's compliance report, then what each site depends on.
-    evidence = history.read(root)
-    as_of = now.date() if explicit else (history.head_date(root) or dt.date.today())
-    light = {sid: c.light(("van-ban",)) for sid, c in checks.items()}
-    cited = _documents_index(light)
-    base = {"code": code_version(), "settings": settings_file.name, "as_of": as_of.isoformat(), "search": search,
-            "overrides": json.dumps(overrides or {}, sort_keys=True, default=str),
-            "sites": sorted((sid, json.dumps(c.site.config, sort_keys=True, default=str) if c.site else "")
-                            for sid, c in checks.items())}
-    published = read_pickle(cache_dir / "published.pickle", {}) or {}
-    tasks, results = [], []
-    # Biggest first, so the pool stays busy (a selected site was checked in full: all its documents).
-    for site_dir in sorted(selected, key=lambda d: (len(checks[d.name].documents), d.name), reverse=True):
-        sid = site_dir.name
-        is_province = bool(checks[sid].site and checks[sid].site.config.get("cap") == "tinh")
-        state = _state_fingerprint(root, overrides or {}, sid, is_province)
-        fingerprint = _fingerprint(sid, checks, cited, evidence, base) + state
-        if (not force and checks[sid].ok and published.get(sid) == (fingerprint, str(output_dir.resolve()))
-                and (output_dir / sid / "index.html").is_file()):
-            results.append(_summary(checks[sid], built=True, skipped=True))
+    province_wide = any(_is_province(d, project.root) for d in selected)
+    cache = project.folder("build")
+    listings, checks, pending = {}, {}, []
+    for site_dir in found:
+        if not (province_wide or site_dir.name in names):
+            pending.append((project.root, cache, site_dir, None, now))  # only its văn bản: no light cache
             continue
-        # The provincial site reports on every site; another site needs only the others' văn bản.
-        province = checks if is_province else {s: (checks[s] if s == sid else light[s]) for s in checks}
-        extra = {**(overrides or {}), "PORTAL_PROVINCE": province, "PORTAL_EVIDENCE": evidence,
-                 "PORTAL_AS_OF": as_of,
-                 "PORTAL_PAGE_DIGESTS": _page_digests(sid, checks, cited, evidence, base, state, is_province,
-                                                      output_dir, cache_dir, force)}
-        extra["PORTAL_NOW"] = now
-        tasks.append((SiteTask(site_dir, root, output_dir, settings_file, search, extra, now), fingerprint))
-    # 4. Render the sites whose inputs changed, biggest first so the pool stays busy.
-    rendered = _render_all([t for t, _ in tasks], jobs)
-    for (task, fingerprint), result in zip(tasks, rendered):
-        if result.built:
-            published[task.site_dir.name] = (fingerprint, str(output_dir.resolve()))
+        listed = _listed(site_dir, project.root, cache, now)
+        if isinstance(listed, check.SiteCheck):  # listing it failed: the site's problem
+            checks[site_dir.name] = listed
+            continue
+        listings[site_dir.name] = listed
+        stored = check.stored_light(listed, cache)
+        if stored is not None:
+            checks[site_dir.name] = check.due(stored, project.root, now)
         else:
-            published.pop(task.site_dir.name, None)
-    write_pickle(cache_dir / "published.pickle", published)
-    # 5. Write the province index and the machine-readable report, in a stable order.
-    results = sorted(results + rendered, key=lambda r: r.site_id)
-    result = ProvinceResult(results, problems)
-    province_index.write(output_dir, root / "content")
-    write_report(result, output_dir / REPORT_NAME, known)
-    return result
+            pending.append((project.root, cache, site_dir, listed, now))
+    for result in _parallel(_check_worker, pending, jobs, _check_failed):
+        checks[result.site_dir.name] = result
+    return {d.name: checks[d.name] for d in found}, listings
+
+
+def _listed(site_dir: Path, root: Path, cache: Path, now: dt.datetime) -> listing.Listing | check.SiteCheck:
+    """The site's listing, or (listing it failed unexpectedly) its check with that problem."""
+    try:
+        return listing.list_site(site_dir, root, cache)
+    except Exception as exc:  # noqa: BLE001 - the site's problem, not the run's
+        return check.crashed(site_dir, root, exc)
 
 
 def _is_province(site_dir: Path, root: Path) -> bool:
@@ -179,6 +193,126 @@ def _is_province(site_dir: Path, root: Path) -> bool:
     except Exception:  # noqa: BLE001 - the site's own check reports it; here it is just not the province
         return False
     return bool(site and site.config.get("cap") == "tinh")
+
+
+def _check_worker(args) -> check.SiteCheck:
+    root, cache, site_dir, listed, now = args
+    if listed is None:  # a site read only for its văn bản
+        return check.guarded(site_dir, root, now, lambda: check.validate(
+            listing.list_site(site_dir, root, cache, sections=("van-ban",))).light())
+    return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache))
+
+
+def _check_failed(args, exc: Exception) -> check.SiteCheck:
+    root, _cache, site_dir, *_ = args
+    return check.crashed(site_dir, root, exc)
+
+
+def plan_sites(project: Project, selected: list[Path], checks: dict, listings: dict, moment: Moment, search: bool,
+               force: bool) -> list[SitePlan]:
+    """Each selected site's fingerprint and page digests, computed once; a site whose fingerprint is the last
+    published one (and still in place) is skipped, the others get their render task. Biggest first, so the
+    pool of workers stays busy (a selected site was checked in full: all its documents)."""
+    evidence = history.read(project.root)  # shared by every site's compliance report
+    light = {sid: c.light(("van-ban",)) for sid, c in checks.items()}
+    cited = _documents_index(light)
+    base = {"code": code_version(), "settings": project.settings_file.name, "as_of": moment.as_of.isoformat(),
+            "search": search, "overrides": json.dumps(dict(project.overrides), sort_keys=True, default=str),
+            "sites": sorted((sid, json.dumps(c.site.config, sort_keys=True, default=str) if c.site else "")
+                            for sid, c in checks.items())}
+    published = read_pickle(project.folder("build") / PUBLISHED, {}) or {}
+    where = str(project.output.resolve())
+    plans = []
+    for site_dir in sorted(selected, key=lambda d: (len(checks[d.name].documents), d.name), reverse=True):
+        sid = site_dir.name
+        whole = bool(checks[sid].site and checks[sid].site.config.get("cap") == "tinh")
+        fingerprint, digests = _site_inputs(project, sid, checks, cited, evidence, base, whole)
+        if (not force and checks[sid].ok and published.get(sid) == (fingerprint, where)
+                and (project.output / sid / "index.html").is_file()):
+            plans.append(SitePlan(sid, fingerprint, unchanged=_summary(checks[sid], built=True, skipped=True)))
+            continue
+        previous = {} if force else incremental.read_manifest(
+            incremental.manifest_path(project.folder("build"), sid), project.output / sid)
+        digests.update(published=str(project.output / sid), previous=previous.get("trang", {}),
+                       search=previous.get("tim_kiem", ""))
+        # The provincial site reports on every site; another site needs only the others' văn bản.
+        province = checks if whole else {s: (checks[s] if s == sid else light[s]) for s in checks}
+        extra = {"PORTAL_PROVINCE": province, "PORTAL_EVIDENCE": evidence, "PORTAL_AS_OF": moment.as_of,
+                 "PORTAL_PAGE_DIGESTS": digests, "PORTAL_NOW": moment.now}
+        plans.append(SitePlan(sid, fingerprint, task=SiteTask(project, site_dir, listings.get(sid), search, extra,
+                                                              moment.now)))
+    return plans
+
+
+def _site_inputs(project: Project, sid: str, checks: dict, cited: dict, evidence: dict, base: dict,
+                 whole: bool) -> tuple[str, dict]:
+    """(fingerprint, page digests) of a site: everything its output depends on, digested once.
+
+    The provincial site (``whole``) reports on every site, so it depends on their metadata; another site
+    depends on its own files and on the văn bản its procedures cite. The page digests are what
+    :mod:`portal.incremental` keys each page with, by the class of what the page reads
+    (:class:`portal.contract.Incremental`)."""
+    own = checks[sid]
+    prefix = f"content/{sid}/"
+    own_evidence = sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))
+    others = json.dumps(sorted((o, checks[o].metadata) for o in checks)) if whole else _cited_index(own, cited)
+    build = _sha1(json.dumps([base, own_evidence], sort_keys=True))
+    other_sites = _sha1(f"{others}\0{_saved_state(project, sid, whole)}")
+    # Which items are still scheduled is part of it: the first build after one falls due publishes it.
+    fingerprint = _sha1(json.dumps([build, own.fingerprint, [d.rel for d in own.scheduled], other_sites]))
+    return fingerprint, {"build": build, "site_content": own.metadata, "other_sites": other_sites}
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _saved_state(project: Project, sid: str, whole: bool) -> str:
+    """The files outside content/ that a site's pages are made of: each plugin declares which of its
+    folder's files a site reads (:attr:`portal.contract.CacheFolder.site_inputs`)."""
+    digest = hashlib.sha1()
+    for declared in project.contract.folders():
+        folder = project.folder(declared.name)
+        if declared.site_inputs is None or not folder.is_dir():
+            continue
+        for path in declared.site_inputs(folder, sid, whole):
+            digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _documents_index(light: dict) -> dict:
+    """Every site's văn bản by number: status, expiry and file, what a citing procedure shows."""
+    return {d.fields["so_ky_hieu"].casefold(): (d.fields.get("tinh_trang"), str(d.fields.get("ngay_het_hieu_luc")),
+                                                d.rel) for c in light.values() for d in c.documents}
+
+
+def _cited_index(own: check.SiteCheck, index: dict) -> str:
+    """The văn bản this site's procedures cite, as they stand anywhere in the province."""
+    cited = sorted({ref["so_ky_hieu"].casefold() for d in own.documents for ref in
+                    (d.fields.get("can_cu_phap_ly") or [])})
+    return json.dumps([(k, index.get(k)) for k in cited])
+
+
+def remember_published(project: Project, plans: list[SitePlan], rendered: list[SiteResult]) -> None:
+    """The fingerprint each site was published with, so the next build can skip it while unchanged."""
+    path = project.folder("build") / PUBLISHED
+    published = read_pickle(path, {}) or {}
+    for plan, result in zip([p for p in plans if p.task], rendered, strict=True):
+        if result.built:
+            published[plan.site_id] = (plan.fingerprint, str(project.output.resolve()))
+        else:
+            published.pop(plan.site_id, None)
+    write_pickle(path, published)
+
+
+def write_results(project: Project, found: list[Path], problems: list[Problem], plans: list[SitePlan],
+                  rendered: list[SiteResult]) -> ProvinceResult:
+    """The province index page and ``build-report.json``; the result, sites in id order."""
+    results = sorted([p.unchanged for p in plans if p.unchanged] + rendered, key=lambda r: r.site_id)
+    result = ProvinceResult(results, problems)
+    province_index.write(project.output, project.content)
+    write_report(result, project.output / REPORT_NAME, [d.name for d in found])
+    return result
 
 
 def _workers(jobs: int, count: int) -> int:
@@ -207,92 +341,6 @@ def _parallel(function, items: list, jobs: int, failed) -> list:
         return results
 
 
-def _cached_check(site_dir: Path, root: Path, cache_dir: Path, full: bool, now: dt.datetime) -> check.SiteCheck | None:
-    if not full:
-        return None  # only a site's văn bản are read: there is no light cache of that
-    return check.check_site(site_dir, root, cache_dir=cache_dir, light=True, cached_only=True, now=now)
-
-
-def _check_worker(args) -> check.SiteCheck:
-    site_dir, root, cache_dir, full, now = args
-    return check.check_site(site_dir, root, cache_dir=cache_dir, sections=None if full else ("van-ban",), light=True,
-                            now=now)
-
-
-def _check_failed(args, exc: Exception) -> check.SiteCheck:
-    site_dir, root = args[0], args[1]
-    return check.SiteCheck(site_dir, None, problems=[crashes.problem(root, relpath(site_dir, root), exc, "cong")])
-
-
-def _fingerprint(sid: str, checks: dict, cited: dict, evidence: dict, base: dict) -> str:
-    """Everything a site's output depends on. The provincial site reports on every site, so it depends
-    on all of them; another site depends on its own files and on the văn bản its procedures cite."""
-    own = checks[sid]
-    digest = hashlib.sha1(json.dumps(base, sort_keys=True).encode())
-    digest.update(own.fingerprint.encode())
-    # Which items are still scheduled: the first build after one falls due publishes it.
-    digest.update(json.dumps([d.rel for d in own.scheduled]).encode())
-    if own.site and own.site.config.get("cap") == "tinh":
-        # Of the other sites it shows what their metadata holds (bodies only as summaries).
-        for other in sorted(checks):
-            digest.update(f"{other}:{checks[other].metadata}".encode())
-    else:
-        digest.update(_cited_index(own, cited).encode())
-    prefix = f"content/{sid}/"
-    digest.update(json.dumps(sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))).encode())
-    return digest.hexdigest()
-
-
-def _page_digests(sid: str, checks: dict, cited: dict, evidence: dict, base: dict, state: str, is_province: bool,
-                  output_dir: Path, cache_dir: Path, force: bool) -> dict:
-    """What :mod:`portal.incremental` keys each page with: S (code, settings, date, evidence), M (the
-    site's metadata), P (what it reports on from other sites, and quality-gate results), and the last
-    publish's manifest (none with ``--force``)."""
-    prefix = f"content/{sid}/"
-    own_evidence = sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))
-    settings_part = hashlib.sha1(json.dumps([base, own_evidence], sort_keys=True).encode()).hexdigest()
-    if is_province:
-        others = json.dumps(sorted((other, checks[other].metadata) for other in checks))
-    else:
-        others = _cited_index(checks[sid], cited)
-    published = output_dir / sid
-    previous = {} if force else incremental.read_manifest(incremental.manifest_path(cache_dir, sid), published)
-    return {"S": settings_part, "M": checks[sid].metadata,
-            "P": hashlib.sha1(f"{others}\0{state}".encode()).hexdigest(),
-            "published": str(published), "previous": previous.get("trang", {}), "search": previous.get("tim_kiem", "")}
-
-
-def _documents_index(light: dict) -> dict:
-    """Every site's văn bản by number: status, expiry and file, what a citing procedure shows."""
-    return {d.fields["so_ky_hieu"].casefold(): (d.fields.get("tinh_trang"), str(d.fields.get("ngay_het_hieu_luc")),
-                                                d.rel) for c in light.values() for d in c.documents}
-
-
-def _cited_index(own: check.SiteCheck, index: dict) -> str:
-    """The văn bản this site's procedures cite, as they stand anywhere in the province."""
-    cited = sorted({ref["so_ky_hieu"].casefold() for d in own.documents for ref in
-                    (d.fields.get("can_cu_phap_ly") or [])})
-    return json.dumps([(k, index.get(k)) for k in cited])
-
-
-def _state_fingerprint(root: Path, overrides: dict, sid: str, is_province: bool) -> str:
-    """Files outside content/ that a site's pages are made from: quality-gate results about the site and,
-    for the provincial site, the aggregation result and every site's quality results."""
-    digest = hashlib.sha1()
-    folders = [root / ".cache" / "tong-hop", root / ".cache" / "kiem-tra"]
-    folders += [Path(str(v)) for k, v in overrides.items() if k.endswith("_STATE_DIR")]
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*.json")):
-            if "nguon" in path.parts:
-                continue  # per-source fetch state; the merged result is ket-qua.json
-            mine = path.stem == sid or (is_province and (path.name == "ket-qua.json" or "kiem-tra" in str(path)))
-            if mine:
-                digest.update(str(path).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _summary(checked: check.SiteCheck, built: bool, skipped: bool = False) -> SiteResult:
     result = SiteResult(checked.site_dir.name, built, list(checked.problems), items=len(checked.documents),
                         skipped=skipped, scheduled=[(d.rel, schedule.shown(schedule.publication_date(d.fields)))
@@ -313,21 +361,23 @@ def render_site(task: SiteTask) -> SiteResult:
     try:
         if not summary.ok:  # 1. Invalid content: report it, touch no output.
             return result
-        # The site in full (bodies and checked HTML) comes back from the content-hash cache.
-        checked = check.check_site(task.site_dir, task.root, cache_dir=task.root / CACHE, now=task.now)
+        # The site in full (bodies and checked HTML) comes back from the content-hash cache, from the
+        # listing the check stage made (its files are not listed and hashed again).
+        root, cache = task.project.root, task.project.folder("build")
+        checked = check.guarded(task.site_dir, root, task.now, lambda: check.validate(
+            task.listed or listing.list_site(task.site_dir, root, cache), cache))
         if not checked.ok:  # edited again since the check phase, and now broken
             result.problems = list(checked.problems)
             return result
         render.clear(tmp)  # 2. Render with Pelican into a fresh temporary folder.
-        incremental.IncrementalWriter.last = None
-        warnings = render.run_pelican(task.settings_file, checked, tmp, task.overrides)
+        warnings, writer = render.run_pelican(task.project, checked, tmp, task.overrides)
         result.problems += warnings
-        writer, incremental.IncrementalWriter.last = incremental.IncrementalWriter.last, None
-        incremental.save_template_reads()
+        if isinstance(writer, incremental.IncrementalWriter):
+            writer.reads.save()  # what the templates read, analysed once per render
         if any(p.severity == ERROR for p in warnings):
             render.clear(tmp)
             return result
-        if writer is not None and writer.enabled:  # what the next build may reuse, page by page
+        if isinstance(writer, incremental.IncrementalWriter) and writer.enabled:  # reusable next time, page by page
             result.pages = writer.pages
             result.reused, result.rendered = writer.stats["reused"], writer.stats["rendered"] + writer.stats["uncached"]
         result.staged = str(tmp)
@@ -353,15 +403,15 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
             digests = task.overrides.get("PORTAL_PAGE_DIGESTS") or {}
             search = render.search_digest(tmp)
             if not (digests.get("search") == search and render.reuse_search(task.output_dir / site_id, tmp)):
-                result.problems += render.index_search(tmp, relpath(task.site_dir, task.root))
+                result.problems += render.index_search(tmp, relpath(task.site_dir, task.project.root))
         if any(p.severity == ERROR for p in result.problems):
             return result
         result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
         result.built = True
         _crash_log(task).unlink(missing_ok=True)  # an earlier crash, now mended
         if result.pages is not None:
-            incremental.write_manifest(incremental.manifest_path(task.root / CACHE, site_id), task.output_dir / site_id,
-                                       result.pages, search)
+            incremental.write_manifest(incremental.manifest_path(task.project.folder("build"), site_id),
+                                       task.output_dir / site_id, result.pages, search)
         return result
     except Exception as exc:  # noqa: BLE001 - reported like any other failure of our own
         return _crashed(task, result, exc)
@@ -372,7 +422,7 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
 
 
 def _crashed(task: SiteTask, result: SiteResult, exc: Exception) -> SiteResult:
-    problem = crashes.problem(task.root, relpath(task.site_dir, task.root), exc, "xay-dung")
+    problem = crashes.problem(task.project.root, relpath(task.site_dir, task.project.root), exc, "xay-dung")
     result.problems.append(problem)
     result.crash = str(_crash_log(task))
     result.built = False
@@ -380,10 +430,10 @@ def _crashed(task: SiteTask, result: SiteResult, exc: Exception) -> SiteResult:
 
 
 def _crash_log(task: SiteTask) -> Path:
-    return crashes.log_path(task.root, f"{relpath(task.site_dir, task.root)}.xay-dung")
+    return crashes.log_path(task.project.root, f"{relpath(task.site_dir, task.project.root)}.xay-dung")
 
 
-def _render_all(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
+def render_sites(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
     """Render in worker processes while one thread indexes and publishes each site as it arrives:
     Pagefind (multi-threaded itself, ~280 MB per 1,000 pages) runs one at a time without making a
     worker wait for it."""

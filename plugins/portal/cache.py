@@ -31,7 +31,7 @@ def sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def code_version(project: Path = PROJECT) -> str:
     """Hash of the code, schemas, theme and settings that turn content into output."""
     digest = hashlib.sha1(CACHE_FORMAT.encode())

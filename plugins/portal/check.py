@@ -1,5 +1,8 @@
 """Validate a whole site without building it: every file, every reference, every URL.
 
+The files come from a :class:`portal.listing.Listing` (listed and hashed once); :func:`check_site` lists
+and validates, :func:`light_check` answers from the light cache when no file changed.
+
 One file can never stop the check of the others: each is read within a time budget
 (:mod:`portal.limits`) and any unexpected exception becomes that file's problem (:mod:`portal.crashes`).
 Which valid items are due and which are scheduled is decided last, for this run (:mod:`portal.schedule`).
@@ -11,16 +14,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import (attachments, content_types, crashes, document, limits, paths, periods, procedure_checks, sanitize,
-               schedule, schema, sites)
-from .cache import DocumentCache, HashCache, code_version, read_pickle, sha1, write_pickle
-from .problems import ERROR, WARNING, Problem, relpath
-
-ASSET_DIRS = {"tep", "anh", "quy-che"}  # quy-che: the province's own compliance rule sets
+from . import attachments, crashes, document, limits, listing, periods, procedure_checks, schedule, schema, sites
+from .cache import DocumentCache, code_version, read_pickle, write_pickle
+from .problems import ERROR, Problem, relpath
 
 
 @dataclass
@@ -34,6 +33,7 @@ class SiteCheck:
     fingerprint: str = ""  # hash of every input file of the site (content, site.yaml, attachment list)
     metadata: str = ""     # hash of what pages other than an item's own show of it (see metadata_digest)
     scheduled: list[document.Document] = field(default_factory=list)  # valid, dated after now: not published
+    lasting: bool = True   # every file's result may be kept (none was over its time budget or raised)
 
     @property
     def ok(self) -> bool:
@@ -52,106 +52,96 @@ class SiteCheck:
 
 def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = document.MAX_FILE_BYTES,
                sections: tuple[str, ...] | None = None, cache_dir: Path | None = None,
-               light: bool = False, cached_only: bool = False, now: dt.datetime | None = None) -> SiteCheck | None:
+               now: dt.datetime | None = None) -> SiteCheck:
     """Load ``site.yaml`` and every content file of ``site_dir`` (or only ``sections``); never raises.
 
     With ``cache_dir``, a file whose bytes (and the site's attachment list) are unchanged since the last
-    run is not parsed or validated again; with ``light`` too, a site whose files are all unchanged comes
-    back in its light form (see :meth:`SiteCheck.light`) from one small cache file. ``cached_only``
-    returns that light form or None, without checking anything (the caller checks the site elsewhere).
-    ``now`` (default: the clock, Vietnam time) decides which valid items are due and which are scheduled.
+    run is not parsed or validated again. ``now`` (default: the clock, Vietnam time) decides which valid
+    items are due and which are scheduled.
     """
-    when = now or schedule.now()
+    return guarded(site_dir, root, now,
+                   lambda: validate(listing.list_site(site_dir, root, cache_dir, sections, max_bytes), cache_dir))
+
+
+def light_check(site_dir: Path, root: Path | None, cache_dir: Path, now: dt.datetime | None = None) -> SiteCheck:
+    """:func:`check_site` in its light form (:meth:`SiteCheck.light`): what compliance and the other sites
+    read. A site none of whose files changed comes back from one small cache file; never raises."""
+    def light() -> SiteCheck:
+        listed = listing.list_site(site_dir, root, cache_dir)
+        return stored_light(listed, cache_dir) or validate_light(listed, cache_dir)
+
+    return guarded(site_dir, root, now, light)
+
+
+def guarded(site_dir: Path, root: Path | None, now: dt.datetime | None, step) -> SiteCheck:
+    """``step()``, whose unexpected failure becomes the site's problem; then which items are due at ``now``."""
     try:
-        result = _check_site(site_dir, root, max_bytes, sections, cache_dir, light, cached_only)
+        result = step()
     except Exception as exc:  # noqa: BLE001 - a failure outside any one file: the site's problem, not the run's
-        base = Path(root) if root is not None else Path(site_dir).parent.parent
-        problem = crashes.problem(base, relpath(site_dir, root), exc, "cong")
-        return SiteCheck(site_dir=site_dir, site=None, problems=[problem])
-    if result is None:
-        return None
-    return schedule.apply(result, when, sites.configured_horizon(root))
+        return crashed(site_dir, root, exc)
+    return due(result, root, now)
 
 
-def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tuple[str, ...] | None,
-                cache_dir: Path | None, light: bool, cached_only: bool) -> SiteCheck | None:
-    paths.forget_real_paths()
-    site, problems = sites.load(site_dir, root)
-    result = SiteCheck(site_dir=site_dir, site=site, problems=problems)
-    assets = _asset_listing(site_dir)
-    # The iframe sources the project allows shape validation: part of each file's cache key.
-    embeds = sites.configured_embeds(root)
-    embeds_key = "" if embeds == sanitize.ALLOWED_EMBEDS else ":" + sha1("\n".join(embeds).encode())[:12]
-    digest = hashlib.sha1(assets.encode())
-    if (site_dir / sites.SITE_FILE).is_file():
-        digest.update((site_dir / sites.SITE_FILE).read_bytes())
-    # 1. Every file with its content key (the site's fingerprint), or the problem that leaves it out.
-    hashes = HashCache(cache_dir / f"{site_dir.name}.hashes.pickle" if cache_dir else None)
-    planned: list[tuple[Path, str, str, str] | Problem] = []
-    for child in sorted(site_dir.iterdir()):
-        rel = relpath(child, root)
-        if child.name.startswith(".") or child.name == sites.SITE_FILE:
-            continue
-        if child.is_dir() and child.name in ASSET_DIRS:
-            continue
-        ctype = content_types.get(child.name) if child.is_dir() else None
-        if sections is not None and (ctype is None or ctype.id not in sections):
-            continue
-        if ctype is None:
-            known = ", ".join([t.id for t in content_types.TYPES] + sorted(ASSET_DIRS))
-            planned.append(Problem(rel, 0, "Tệp hoặc thư mục không thuộc chuyên mục nào nên bị bỏ qua.",
-                                   expected=f"một trong các thư mục: {known}", found=f"«{child.name}»",
-                                   severity=WARNING, code="thu-muc-la"))
-            continue
-        for path, inner in _files(child):
-            name = inner.rsplit("/", 1)[-1]
-            if name.startswith("."):
-                continue
-            rel_path = f"{rel}/{inner}"
-            if not _utf8(rel_path):
-                planned.append(_unreadable_name(rel_path))
-                continue
-            if not name.lower().endswith(".md"):  # .MD, .Md: Markdown too (the reader takes every case)
-                planned.append(_not_markdown(rel_path, name))
-                continue
-            try:
-                stat = os.stat(path)
-                if stat.st_size <= max_bytes:
-                    key = hashes.sha1_of(path, stat) + assets + embeds_key
-                else:
-                    key = f"size:{stat.st_size}"
-            except OSError as exc:  # a broken symlink, a file removed meanwhile, no permission
-                planned.append(Problem(rel_path, 0, f"Không đọc được tệp ({exc.strerror or type(exc).__name__}).",
-                                       expected="một tệp Markdown đọc được trong thư mục của cổng",
-                                       found=paths.link_target(Path(path)) if os.path.islink(path) else "",
-                                       code="khong-doc-duoc"))
-                continue
-            digest.update(f"{rel_path}\0{key}\0".encode())
-            planned.append((path, ctype.id, rel_path, key))
-    fingerprint = digest.hexdigest()
-    hashes.save(complete=sections is None)
-    light_cache = cache_dir / f"{site_dir.name}.light.pickle" if cache_dir and sections is None else None
-    if light and light_cache is not None:
-        stored = read_pickle(light_cache, {}) or {}
-        if (stored.get("version"), stored.get("fingerprint"), stored.get("max_bytes"), stored.get("where")) == \
-                (code_version(), fingerprint, max_bytes, str(site_dir.resolve())):
-            return stored["check"]
-    if cached_only:
-        return None
-    # 2. Each file parsed and validated, or taken from the content-hash cache.
-    cache = DocumentCache(cache_dir, site_dir.name) if sections is None else DocumentCache(None, site_dir.name)
-    transient = False  # a file over its budget or whose check raised: tried again next run, so no light cache
-    for entry in planned:
+def crashed(site_dir: Path, root: Path | None, exc: Exception) -> SiteCheck:
+    """The check of a site whose checking failed unexpectedly: one problem, the traceback in a log file."""
+    base = Path(root) if root is not None else Path(site_dir).parent.parent
+    problem = crashes.problem(base, relpath(site_dir, root), exc, "cong")
+    return SiteCheck(site_dir=site_dir, site=None, problems=[problem])
+
+
+def due(result: SiteCheck, root: Path | None, now: dt.datetime | None) -> SiteCheck:
+    """Which valid items of a check are due at ``now`` (default: the clock) and which are scheduled."""
+    return schedule.apply(result, now or schedule.now(), sites.configured_horizon(root))
+
+
+def _light_cache(listed: listing.Listing, cache_dir: Path | None) -> Path | None:
+    return cache_dir / f"{listed.site_dir.name}.light.pickle" if cache_dir and listed.complete else None
+
+
+def _light_key(listed: listing.Listing) -> tuple:
+    return code_version(), listed.fingerprint, listed.max_bytes, str(listed.site_dir.resolve())
+
+
+def stored_light(listed: listing.Listing, cache_dir: Path | None) -> SiteCheck | None:
+    """The light form the last check of exactly these inputs saved (before scheduling), or None."""
+    path = _light_cache(listed, cache_dir)
+    stored = (read_pickle(path, {}) or {}) if path else {}
+    if (stored.get("version"), stored.get("fingerprint"), stored.get("max_bytes"), stored.get("where")) == \
+            _light_key(listed):
+        return stored["check"]
+    return None
+
+
+def validate_light(listed: listing.Listing, cache_dir: Path | None) -> SiteCheck:
+    """:func:`validate`, in its light form, saved for the next run when every file's result may be kept."""
+    result = validate(listed, cache_dir)
+    path = _light_cache(listed, cache_dir)
+    if path is not None and result.lasting:
+        version, fingerprint, max_bytes, where = _light_key(listed)
+        write_pickle(path, {"version": version, "fingerprint": fingerprint, "max_bytes": max_bytes, "where": where,
+                            "check": result.light()})
+    return result.light()
+
+
+def validate(listed: listing.Listing, cache_dir: Path | None = None) -> SiteCheck:
+    """Parse and validate each listed file (or take it from the content-hash cache), then the checks of the
+    site's items taken together. Raises only on a failure outside any one file (see :func:`guarded`)."""
+    site_dir, root, site = listed.site_dir, listed.root, listed.site
+    result = SiteCheck(site_dir=site_dir, site=site, problems=list(listed.problems))
+    cache = DocumentCache(cache_dir if listed.complete else None, site_dir.name)
+    for entry in listed.entries:
         if isinstance(entry, Problem):
             result.problems.append(entry)
             continue
         path, type_id, rel_path, key = entry
         cached = cache.get(rel_path, key)
         if cached is None:
-            doc, doc_problems, lasting = _load(Path(path), site_dir, type_id, root, max_bytes, embeds, rel_path)
+            doc, doc_problems, lasting = _load(Path(path), site_dir, type_id, root, listed.max_bytes, listed.embeds,
+                                               rel_path)
             if lasting:
                 cache.put(rel_path, key, doc, doc_problems)
-            transient = transient or not lasting
+            # A file over its budget or whose check raised is tried again next run: no light cache.
+            result.lasting = result.lasting and lasting
         else:
             doc, doc_problems = cached
         result.problems.extend(doc_problems)
@@ -167,13 +157,10 @@ def _check_site(site_dir: Path, root: Path | None, max_bytes: int, sections: tup
     result.problems.extend(document.asset_problems(site_dir, root))
     result.problems.extend(attachments.problems(site_dir, root))
     result.problems.extend(periods.problems(result.documents))
-    result.fingerprint = fingerprint
-    result.metadata = metadata_digest(result.documents, assets, site_dir)
+    result.fingerprint = listed.fingerprint
+    result.metadata = metadata_digest(result.documents, listed.assets, site_dir)
     cache.save()
-    if light and light_cache is not None and not transient:  # only light readers use it
-        write_pickle(light_cache, {"version": code_version(), "fingerprint": fingerprint, "max_bytes": max_bytes,
-                                   "where": str(site_dir.resolve()), "check": result.light()})
-    return result.light() if light else result
+    return result
 
 
 def _load(path: Path, site_dir: Path, type_id: str, root: Path | None, max_bytes: int, embeds, rel: str,
@@ -193,56 +180,6 @@ def _load(path: Path, site_dir: Path, type_id: str, root: Path | None, max_bytes
         return None, [crashes.problem(base, rel, exc, "tep")], False
 
 
-# Files editors drop into a section folder that are not read, with what to do instead.
-_OTHER_FILES = (
-    ((".markdown", ".mkd", ".mdown", ".mdwn", ".mkdn", ".mdtxt"), "đổi đuôi tệp thành .md"),
-    ((".md.txt",), "Windows đang ẩn đuôi .txt nên tên hiện ra là .md: đổi tên tệp, bỏ đuôi .txt"),
-    ((".txt", ".text"), "đổi đuôi tệp thành .md và thêm phần thông tin (front matter) ở đầu tệp"),
-    ((".doc", ".docx", ".odt", ".rtf", ".pdf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".zip", ".rar"),
-     "chép nội dung sang một tệp .md; muốn đăng kèm tệp thì đặt nó trong thư mục tep/ và ghi vào trường"
-     " «dinh_kem»"),
-    ((".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp"), "đặt ảnh trong thư mục anh/ rồi chèn vào bài"),
-    ((".html", ".htm"), "viết nội dung bằng Markdown trong tệp .md"),
-)
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-        return True
-    except UnicodeEncodeError:  # a name that was not UTF-8 on disk (os.walk keeps its bytes as surrogates)
-        return False
-
-
-def _unreadable_name(rel_path: str) -> Problem:
-    shown = rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return Problem(shown, 0, "Tên tệp hoặc thư mục không phải chữ UTF-8 (thường do giải nén tệp zip tạo trên Windows"
-                             " với bảng mã cũ) nên không đọc được và không được đăng.",
-                   expected="đổi tên tệp: chữ thường không dấu, số và dấu gạch ngang, ví dụ tin-moi.md",
-                   found=f"«{shown.rsplit('/', 1)[-1]}»", code="ten-tep")
-
-
-def _not_markdown(rel_path: str, name: str) -> Problem:
-    lower = name.lower()
-    advice = next((text for endings, text in _OTHER_FILES if lower.endswith(endings)),
-                  "tệp .md; tệp đính kèm đặt trong thư mục tep/, ảnh trong anh/")
-    return Problem(rel_path, 0, "Tệp không phải Markdown (.md) nên bị bỏ qua: tệp này sẽ không được đăng.",
-                   expected=advice, found=f"«{name}»", severity=WARNING, code="khong-phai-md")
-
-
-def _files(folder: Path) -> list[tuple[str, str]]:
-    """(path, POSIX path inside ``folder``) of every file below it, in the order of sorted(rglob("*")).
-    Symlinks to folders are not followed (they are reported by document.asset_problems)."""
-    found = []
-    base = str(folder)
-    for current, dirs, files in os.walk(base):
-        inside = os.path.relpath(current, base)
-        prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
-        found.extend((os.path.join(current, name), prefix + name) for name in files)
-    found.sort(key=lambda item: item[1].split("/"))
-    return found
-
-
 def metadata_digest(documents: list[document.Document], assets: str, site_dir: Path) -> str:
     """Everything of a site's items that pages other than the item's own page can show: front matter,
     title, URL, status and the start of the body (summaries), plus site.yaml and the attachment list.
@@ -254,22 +191,6 @@ def metadata_digest(documents: list[document.Document], assets: str, site_dir: P
         digest.update(json.dumps([doc.rel, doc.title, doc.slug, doc.url, doc.summary_key, doc.fields],
                                  sort_keys=True, default=str, ensure_ascii=False).encode())
     return digest.hexdigest()
-
-
-def _asset_listing(site_dir: Path) -> str:
-    """Names, sizes and link status of the site's attachments and images: what validation depends on
-    (and the bytes of each SVG, which :mod:`portal.attachments` reads)."""
-    rows = []
-    for folder in ("tep", "anh"):
-        base = site_dir / folder
-        if base.is_dir():
-            for path in sorted(base.rglob("*")):
-                if path.is_file() or path.is_symlink():
-                    row = f"{path.relative_to(site_dir).as_posix()}:{path.lstat().st_size}:{int(path.is_symlink())}"
-                    if attachments.extension(path.name) == "svg" and path.is_file():
-                        row += ":" + sha1(path.read_bytes())
-                    rows.append(row)
-    return sha1("\n".join(rows).encode())[:16]
 
 
 def _url_collisions(documents: list[document.Document]) -> list[Problem]:
@@ -284,7 +205,7 @@ def _url_collisions(documents: list[document.Document]) -> list[Problem]:
             continue
         docs = sorted(docs, key=lambda d: d.rel)
         first, fields = docs[0], [document.address_field(d) for d in docs]
-        places = [f"{d.rel}:{d.line_of((f,))}" for d, f in zip(docs, fields)]
+        places = [f"{d.rel}:{d.line_of((f,))}" for d, f in zip(docs, fields, strict=True)]
         advice = "; ".join(f"{d.rel}: «duong_dan: {d.slug}-{n}»" for n, d in enumerate(docs[1:], 2))
         problems.append(Problem(first.rel, first.line_of((fields[0],)),
                                 f"{len(docs)} tin bài cùng địa chỉ «{url}»: khi đăng, các bài ghi đè lên nhau và chỉ"

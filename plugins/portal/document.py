@@ -22,13 +22,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import (alt_text, characters, content_types, letters, limits, markup, paths, placeholders, procedure_checks,
-               sanitize, schema, sessions, slugs)
+from . import (
+    alt_text,
+    characters,
+    content_types,
+    letters,
+    limits,
+    markup,
+    paths,
+    placeholders,
+    procedure_checks,
+    sanitize,
+    schema,
+    sessions,
+    slugs,
+)
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source, double_encoding_message, find_double_encoding
 from .frontmatter import FrontMatterError, Parsed, parse
 from .problems import ERROR, WARNING, Problem, relpath, short
 from .slugs import slugify
+
+WEEKDAYS = ('thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật')  # as a sentence writes them
 
 MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 ASSET_FOLDERS = ("tep", "anh")  # copied to the site as they are (STATIC_PATHS)
@@ -314,7 +329,8 @@ def _check_files(type_id: str, fields: dict, site_dir: Path, rel: str, parsed: P
                                     expected="đường dẫn tương đối như tep/ten-tep.pdf", code="tep-ngoai", **common))
         elif not target.is_file():
             problems.append(Problem(rel, line, "Không tìm thấy tệp được tham chiếu.",
-                                    expected=f"tệp có trong thư mục {Path(rel).parent.parent.as_posix()}/", code="thieu-tep",
+                                    expected=f"tệp có trong thư mục {Path(rel).parent.parent.as_posix()}/",
+                                    code="thieu-tep",
                                     **common))
         elif not paths.inside(target, site_dir):
             problems.append(Problem(rel, line, "Tệp là liên kết (symlink) trỏ ra ngoài thư mục của cổng.",
@@ -347,7 +363,7 @@ def _rules(doc: Document) -> list[Problem]:
         if start.weekday() != 0:
             bad(("tu_ngay",), "Ngày bắt đầu tuần phải là thứ Hai.",
                 f"thứ Hai, ví dụ {(start - dt.timedelta(days=start.weekday())).strftime('%d/%m/%Y')}",
-                f"{start.strftime('%d/%m/%Y')} ({['thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật'][start.weekday()]})")
+                f"{start.strftime('%d/%m/%Y')} ({WEEKDAYS[start.weekday()]})")
         else:
             end = start + dt.timedelta(days=6)
             for i, item in enumerate(f.get("lich") or []):

@@ -44,7 +44,7 @@ LETTERS = _lower_letters()  # with their upper-case forms these are the 134 lett
 _TCVN3_LOWER = bytes.fromhex(
     "b5b8b6b7b9 a8bbbebcbdc6 a9c7cac8c9cb ccd0cecfd1 aad2d5d3d4d6 d7ddd8dcde"
     " dfe3e1e2e4 abe5e8e6e7e9 aceaedebecee eff3f1f2f4 adf5f8f6f7f9 fafdfbfcfe ae")
-_TCVN3_UPPER = dict(zip("ĂÂÊÔƠƯĐ", b"\xa1\xa2\xa3\xa4\xa5\xa6\xa7"))
+_TCVN3_UPPER = dict(zip("ĂÂÊÔƠƯĐ", b"\xa1\xa2\xa3\xa4\xa5\xa6\xa7", strict=True))
 # VNI Windows spelling (as Windows-1252 text) of each entry of LETTERS; upper case is .upper().
 _VNI_LOWER = (
     "aø aù aû aõ aï  aê aè aé aú aü aë  aâ aà aá aå aã aä  eø eù eû eõ eï"
@@ -60,16 +60,16 @@ def _cp1252(byte: int) -> str:
 # Decoding tables. Bytes 0x80-0xA0 (smart quotes, dashes) keep their Windows-1252 meaning, as
 # Word writes them that way in font-encoded documents; unused letter bytes become U+FFFD.
 _TCVN3_DECODE = {b: _cp1252(b) if b <= 0xA0 else "\ufffd" for b in range(0x80, 0x100)}
-_TCVN3_DECODE.update(zip(_TCVN3_LOWER, LETTERS))
+_TCVN3_DECODE.update(zip(_TCVN3_LOWER, LETTERS, strict=True))
 _TCVN3_DECODE.update((b, ch) for ch, b in _TCVN3_UPPER.items())
 _TCVN3_ENCODE = {ch: bytes([b]) for b, ch in _TCVN3_DECODE.items() if ch != "\ufffd"}
 _TCVN3_ENCODE.update((chr(b), bytes([b])) for b in range(0x80))
-_TCVN3_ENCODE.update((ch.upper(), bytes([b])) for ch, b in zip(LETTERS, _TCVN3_LOWER)
+_TCVN3_ENCODE.update((ch.upper(), bytes([b])) for ch, b in zip(LETTERS, _TCVN3_LOWER, strict=True)
                      if ch.upper() not in _TCVN3_ENCODE)  # toned capitals: lower-case code
 
 _VNI_DECODE: dict[str, str] = {}
 _VNI_ENCODE = {ch: code for ch, code in _TCVN3_ENCODE.items() if code <= b"\xa0"}
-for _ch, _seq in zip(LETTERS, _VNI_LOWER):
+for _ch, _seq in zip(LETTERS, _VNI_LOWER, strict=True):
     _VNI_ENCODE[_ch] = _seq.encode("cp1252")
     _VNI_ENCODE[_ch.upper()] = _seq.upper().encode("cp1252")
     _VNI_DECODE[_seq], _VNI_DECODE[_seq.upper()] = _ch, _ch.upper()

@@ -81,7 +81,8 @@ def sitemap(urls: list[tuple[str, object]], base: str) -> str:
     for url, lastmod in sorted(urls, key=lambda u: u[0]):
         row = f"  <url><loc>{escape(_absolute(base, url))}</loc>"
         if lastmod:
-            row += f"<lastmod>{lastmod.date().isoformat() if isinstance(lastmod, dt.datetime) else lastmod.isoformat()}</lastmod>"
+            day = lastmod.date() if isinstance(lastmod, dt.datetime) else lastmod
+            row += f"<lastmod>{day.isoformat()}</lastmod>"
         rows.append(row + "</url>")
     rows.append("</urlset>")
     return "\n".join(rows) + "\n"
@@ -104,7 +105,8 @@ def write_all(context: dict, settings: dict) -> None:
     base = site["dia_chi_web"]
     _write(os.path.join(out, "sitemap.xml"), sitemap(urls, base))
     _write(os.path.join(out, "robots.txt"),
-           f"User-agent: *\nAllow: /\nDisallow: /pagefind/\nDisallow: /tong-hop/tim-kiem/\n\nSitemap: {_absolute(base, 'sitemap.xml')}\n")
+           "User-agent: *\nAllow: /\nDisallow: /pagefind/\nDisallow: /tong-hop/tim-kiem/\n\n"
+           f"Sitemap: {_absolute(base, 'sitemap.xml')}\n")
 
 
 def _write(path: str, text: str) -> None:

@@ -112,7 +112,8 @@ def report(fixed: list[SiteFix], write: bool) -> str:
         lines.append(f"{item.rel}: {item.count} chỗ")
         for (line, _), changes in item.words.items():
             what = "; ".join(letters.replacements(change) for change in changes)
-            lines.append(f"    {item.rel}:{line}: «{letters.shown(changes[0].before)}» → «{changes[-1].after}» ({what})")
+            before, after = letters.shown(changes[0].before), changes[-1].after
+            lines.append(f"    {item.rel}:{line}: «{before}» → «{after}» ({what})")
         if item.decomposed:
             rows = [line for line, _, _, _ in item.decomposed]
             _, _, word, nfc = item.decomposed[0]

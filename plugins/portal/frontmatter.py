@@ -268,7 +268,8 @@ class _Frame:
 
 _YAML_REASONS = {
     "found character '\\t' that cannot start any token": "có ký tự Tab; hãy thụt lề bằng dấu cách",
-    "mapping values are not allowed here": "có dấu «:» không hợp lệ (giá trị chứa dấu hai chấm cần đặt trong ngoặc kép)",
+    "mapping values are not allowed here":
+        "có dấu «:» không hợp lệ (giá trị chứa dấu hai chấm cần đặt trong ngoặc kép)",
     "could not find expected ':'": "thiếu dấu «:» sau tên trường",
     "found undefined alias": "dùng bí danh (*) chưa được định nghĩa",
     "did not find expected key": "thụt lề không thẳng hàng hoặc thiếu dấu «:»",

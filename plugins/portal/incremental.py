@@ -6,15 +6,16 @@ and when the last published build wrote the same key it hard-links the published
 build instead of rendering them:
 
 - the template and the call (output name, URL, pagination);
-- ``S``: code, theme and settings version, the evaluation date, the site's configuration and git
-  evidence (computed by :mod:`portal.build`, which also decides when a whole site is unchanged);
-- ``M``: the site's *metadata*: every item's front matter, title, URL and a digest of the start of its
-  body (what a summary on a list page can show). A body-only edit leaves ``M`` unchanged;
+- the ``build`` digest: code, theme and settings version, the evaluation date, the site's configuration
+  and git evidence (computed by :mod:`portal.build`, which also decides when a whole site is unchanged);
+- the ``site_content`` digest: the site's *metadata*: every item's front matter, title, URL and a digest
+  of the start of its body (what a summary on a list page can show). A body-only edit leaves it unchanged;
 - the item's own body for the item's page (``article`` / ``page``);
-- for the context variables the template (with everything it extends, includes or imports) reads,
-  found by Jinja's own static analysis: ``P`` (the other sites this site reports on) for
-  ``PORTAL_PROVINCE`` and ``TUAN_THU``, a digest of the value for ``TONG_HOP`` and
-  ``KHA_NANG_TIEP_CAN``, only "is it defined" for a variable the template only tests with ``is defined``.
+- for each context variable the template (with everything it extends, includes or imports) reads, found
+  by Jinja's own static analysis, what its declared class (:class:`portal.contract.Incremental`) says:
+  the ``other_sites`` digest (the other sites this site reports on and the plugins' saved state), a
+  digest of the value, or nothing more; only "is it defined" for a variable the template only tests
+  with ``is defined``. Each plugin declares its variables from its ``register()`` (:mod:`portal.contract`).
 
 Anything the key cannot vouch for is rendered as before: a template that includes a computed name, a
 context variable of unknown provenance, a keyword argument of an unknown type, no previous manifest,
@@ -33,21 +34,13 @@ from jinja2 import meta, nodes
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from . import contract
 from .cache import read_pickle, write_pickle
-from .feeds import FeedWriter
+from .contract import Incremental
 from .document import SUMMARY_WORDS
+from .feeds import FeedWriter
 
 MANIFEST_FORMAT = 1
-# Context variables made from the site's content: covered by M.
-CONTENT_VARS = {"articles", "dates", "pages", "hidden_pages", "draft_pages", "drafts", "hidden_articles",
-                "tags", "categories", "authors", "period_archives", "static_links", "static_content",
-                "PORTAL_SECTIONS", "SECTION_BY_ID", "PORTAL_PAGES", "articles_page", "articles_paginator",
-                "articles_previous_page", "articles_next_page", "dates_page", "dates_paginator",
-                "dates_previous_page", "dates_next_page", "all_articles", "translations"}
-PROVINCE_VARS = {"PORTAL_PROVINCE", "TUAN_THU"}  # covered by P
-VALUE_VARS = {"TONG_HOP", "KHA_NANG_TIEP_CAN"}   # digest of the value itself
-PER_CALL = {"output_file", "localsiteurl", "SITEURL", "page_name"}  # follow from the call itself
-UNCACHEABLE = {"PORTAL_DOCUMENTS"}  # every item in full: a page reading it is always rendered
 
 
 def manifest_path(cache_dir: Path, site_id: str) -> Path:
@@ -137,7 +130,7 @@ class TemplateReads:
             source = env.loader.get_source(env, name)[0]
         except Exception:  # noqa: BLE001 - a template that cannot be read: render, never guess
             return None
-        digest = hashlib.sha1(f"{name}\0{source}".encode("utf-8")).hexdigest()
+        digest = hashlib.sha1(f"{name}\0{source}".encode()).hexdigest()
         if digest not in self._own:
             try:
                 ast = env.parse(source)
@@ -163,27 +156,18 @@ def _presence_only(ast) -> set[str]:
     return {n for n, count in tested.items() if used.get(n) == count}
 
 
-_READS: dict[str, TemplateReads] = {}
+_READS: dict[Path, TemplateReads] = {}  # a memo: one analysis per store in this process (a worker renders many)
 
 
-def save_template_reads() -> None:
-    """Write what the templates analysed in this process read (once per render, not once per template)."""
-    for reads in _READS.values():
-        reads.save()
-
-
-def template_reads(root: str | None) -> TemplateReads:
-    """One analysis per project in this process, stored under ``<root>/.cache/jinja``."""
-    key = root or ""
-    if key not in _READS:
-        _READS[key] = TemplateReads(Path(root) / ".cache" / "jinja" / "template-reads.pickle" if root else None)
-    return _READS[key]
+def template_reads(store: Path) -> TemplateReads:
+    """What templates read, kept in ``store``; its owner saves it after a render (:meth:`TemplateReads.save`)."""
+    if store not in _READS:
+        _READS[store] = TemplateReads(store)
+    return _READS[store]
 
 
 class IncrementalWriter(FeedWriter):
     """Pelican's writer, reusing the published file of every page whose key is unchanged."""
-
-    last: IncrementalWriter | None = None  # the writer of the latest run in this process
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -200,8 +184,9 @@ class IncrementalWriter(FeedWriter):
         summary = (settings or {}).get("SUMMARY_MAX_LENGTH")
         if summary is None or summary > SUMMARY_WORDS:
             self.previous = {}  # summaries longer than the digested start of a body: reuse nothing
-        self.reads = template_reads((settings or {}).get("PORTAL_ROOT"))
-        IncrementalWriter.last = self
+        here = (settings or {}).get("PORTAL_PROJECT")
+        self.contract = here.contract if here else contract.Contract(())
+        self.reads = template_reads(here.folder("jinja") / "template-reads.pickle") if here else TemplateReads()
 
     # -- the key -------------------------------------------------------------------------------
     def page_key(self, name, template, context, relative_urls, paginated, template_name, url, kwargs) -> str | None:
@@ -211,8 +196,10 @@ class IncrementalWriter(FeedWriter):
         names, presence = reads
         parts = [template.name, name, url, template_name, bool(relative_urls),
                  sorted((k, len(v)) for k, v in (paginated or {}).items()),
-                 self.digests.get("S"), self.digests.get("M")]
+                 self.digests.get("build"), self.digests.get("site_content")]
         for var in sorted(names):
+            declared = self.contract.context_variable(var)
+            kind = declared.incremental if declared else None
             if var in kwargs:
                 value = self._value(kwargs[var])
                 if value is None:
@@ -220,18 +207,18 @@ class IncrementalWriter(FeedWriter):
                 parts.append((var, value))
             elif var in presence:
                 parts.append((var, var in context))
-            elif var in UNCACHEABLE:
+            elif kind is Incremental.ALWAYS:
                 return None
-            elif var in PER_CALL or var in CONTENT_VARS or var not in context:
+            elif kind in (Incremental.CALL, Incremental.SITE_CONTENT, Incremental.BUILD) or var not in context:
                 continue
-            elif var in PROVINCE_VARS:
-                parts.append((var, self.digests.get("P")))
-            elif var in VALUE_VARS:
+            elif kind is Incremental.OTHER_SITES:
+                parts.append((var, self.digests.get("other_sites")))
+            elif kind is Incremental.VALUE:
                 parts.append((var, self._context_value(var, context)))
-            elif var.isupper() and var in self.settings and var not in PROVINCE_VARS | VALUE_VARS:
-                continue  # a setting: part of S
+            elif var.isupper() and var in self.settings:
+                continue  # a setting: part of the build digest
             elif var in template.environment.globals:
-                continue  # a filter-like global from the code: part of S
+                continue  # a filter-like global from the code: part of the build digest
             else:
                 return None  # a context variable of unknown provenance: render
         return _sha(*parts)

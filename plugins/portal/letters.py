@@ -306,7 +306,7 @@ def review(text: str, yaml_lines: int = 0) -> Review:
     parts = _LINE_END.split(text)
     ends = _LINE_END.findall(text) + [""]
     out = []
-    for number, (line, end) in enumerate(zip(parts, ends), 1):
+    for number, (line, end) in enumerate(zip(parts, ends, strict=True), 1):
         out.append(_line(line, number, number <= yaml_lines, result) + end)
     result.text = "".join(out)
     return result
@@ -455,7 +455,7 @@ def problems(found: Review, rel: str) -> list[Problem]:
     kinds: dict[tuple[str, bool], list[Change]] = {}
     for change in found.changes:
         kinds.setdefault((change.rule, change.fixed), []).append(change)
-    for (code, fixed), changes in kinds.items():
+    for (_rule, fixed), changes in kinds.items():
         listed = [_problem(rel, change) for change in changes[:MAX_LISTED]]
         out += listed
         if len(changes) > MAX_LISTED:

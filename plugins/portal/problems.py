@@ -75,10 +75,7 @@ def short(value: object, limit: int = 80) -> str:
         return "(trống)"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    else:
-        text = str(value)
+    text = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (dict, list)) else str(value)
     text = text.replace("\n", " ")
     if len(text) > limit:
         text = text[: limit - 1] + "…"

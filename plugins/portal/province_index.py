@@ -10,7 +10,8 @@ from . import sites
 from .atomic import write_text
 
 LEVELS = (("tinh", "Cổng thông tin điện tử cấp tỉnh"), ("so-nganh", "Trang thông tin điện tử các sở, ban, ngành"),
-          ("xa", "Trang thông tin điện tử xã, phường, đặc khu"), ("huyen", "Trang lưu trữ cấp huyện (trước 01/07/2025)"))
+          ("xa", "Trang thông tin điện tử xã, phường, đặc khu"),
+          ("huyen", "Trang lưu trữ cấp huyện (trước 01/07/2025)"))
 _ENV = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
                    autoescape=True)  # every value is text (docs/theme.md)
 

@@ -2,7 +2,7 @@
 
 The reader does not validate again: the build checks a whole site first (so every problem in
 every file is reported at once) and hands the valid documents to Pelican through the
-``PORTAL_CHECK`` setting. Here each document becomes Pelican metadata plus rendered HTML, which is
+``PORTAL_DOCUMENTS`` setting. Here each document becomes Pelican metadata plus rendered HTML, which is
 sanitised with the allowlist of :mod:`portal.sanitize` (nh3) before Pelican sees it: validation
 already refused unsafe HTML, this is defence in depth.
 
@@ -27,7 +27,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import attachments, body_tables, document, markup, paths, sanitize, schedule, summaries
+from . import attachments, body_tables, document, markup, paths, project, sanitize, schedule, summaries
 from .dates import as_datetime
 
 # Under "pelican" (as namespace plugins are) so the build collects these records with Pelican's own.
@@ -133,8 +133,9 @@ def refuse_unsafe_static(settings: dict) -> None:
     if "PORTAL_REFUSED_STATIC" in settings or not settings.get("PATH"):
         return
     site = Path(settings["PATH"])
-    problems = document.asset_problems(site, settings.get("PORTAL_ROOT"))
-    problems += attachments.problems(site, settings.get("PORTAL_ROOT"))
+    root = project.of(settings).root
+    problems = document.asset_problems(site, root)
+    problems += attachments.problems(site, root)
     settings["PORTAL_REFUSED_STATIC"] = [p.path for p in problems]
     for problem in problems:
         logger.error("%s", problem.format())

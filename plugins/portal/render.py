@@ -20,12 +20,14 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, paths, search_bundle, staging, templating
+from . import check, content_types, paths, search_bundle, staging, templating
 from .problems import ERROR, WARNING, Problem, relpath
+from .project import Project
 
 
-def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, extra: dict | None = None) -> dict:
-    """Pelican settings for one site: the shared file plus what ``site.yaml`` says."""
+def settings_for(project: Project, checked: check.SiteCheck, output: Path, extra: dict | None = None) -> dict:
+    """Pelican settings for one site: the project's settings file and overrides, what ``site.yaml`` says,
+    then ``extra`` (what the build passes this site)."""
     from pelican.settings import read_settings
 
     site = checked.site
@@ -42,19 +44,23 @@ def settings_for(settings_file: Path, checked: check.SiteCheck, output: Path, ex
         "SITEURL": config["dia_chi_web"].rstrip("/"),
         "FEED_DOMAIN": config["dia_chi_web"].rstrip("/"),
         "CACHE_PATH": str(output.resolve() / ".cache"),
-        "PORTAL_ROOT": str(site.path.resolve().parents[1]),
+        "PORTAL_PROJECT": project,
+        # One folder per content type, as content_types declares them (never kept in step by hand).
+        "ARTICLE_PATHS": [t.id for t in content_types.TYPES if t.kind == "article"],
+        "PAGE_PATHS": [t.id for t in content_types.TYPES if t.kind == "page"],
     }
     if config.get("so_tin_moi_trang"):
         overrides["DEFAULT_PAGINATION"] = config["so_tin_moi_trang"]
+    overrides.update(project.overrides)
     overrides.update(extra or {})
-    settings = read_settings(str(settings_file), override=overrides)
+    settings = read_settings(str(project.settings_file), override=overrides)
     # Every generator builds its own Jinja environment; compiled templates are shared through a
     # bytecode cache (keyed by each template's source checksum, written atomically by Jinja). Compiled
     # code depends on the environment's options too (autoescape above all), which Jinja's key does not
     # hold: each set of options has its own folder.
     options = templating.environment_options(settings)
     key = hashlib.sha1(repr(sorted((k, repr(v)) for k, v in options.items())).encode()).hexdigest()[:12]
-    cache = Path(overrides["PORTAL_ROOT"]) / ".cache" / "jinja" / key
+    cache = project.folder("jinja") / key
     cache.mkdir(parents=True, exist_ok=True)
     settings["JINJA_ENVIRONMENT"] = {**options, "bytecode_cache": FileSystemBytecodeCache(str(cache))}
     return settings
@@ -71,18 +77,34 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path,
-                extra: dict | None = None) -> list[Problem]:
-    """Render one checked site with Pelican; Pelican's own warnings come back as problems."""
-    from pelican import Pelican
+class _Pelican:
+    """Pelican, keeping the writer its run made (the ``get_writer`` receiver's): the render returns it
+    with what it wrote, instead of handing it over through a global."""
 
-    settings = settings_for(settings_file, checked, output, extra)
+    def __new__(cls, settings):
+        from pelican import Pelican
+
+        class Run(Pelican):
+            writer = None
+
+            def _get_writer(self):  # Pelican 4.x: the one place its run makes its writer
+                self.writer = super()._get_writer()
+                return self.writer
+
+        return Run(settings)
+
+
+def run_pelican(project: Project, checked: check.SiteCheck, output: Path,
+                extra: dict | None = None) -> tuple[list[Problem], object]:
+    """Render one checked site with Pelican: (Pelican's own warnings as problems, the writer it used)."""
+    settings = settings_for(project, checked, output, extra)
     collector = _Collect()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(collector)
+    run = _Pelican(settings)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # Pelican's own "Done: ..." summary
-            Pelican(settings).run()
+            run.run()
     finally:
         pelican_logger.removeHandler(collector)
         shutil.rmtree(output / ".cache", ignore_errors=True)
@@ -90,7 +112,7 @@ def run_pelican(settings_file: Path, checked: check.SiteCheck, output: Path,
     where = relpath(checked.site_dir, None)
     return [Problem(where, 0, f"Pelican: {r.getMessage()}",
                     severity=ERROR if r.levelno >= logging.ERROR else WARNING, code="pelican")
-            for r in collector.records]
+            for r in collector.records], run.writer
 
 
 SEARCH_MARK = b"data-pagefind-body"  # the theme marks what Pagefind indexes; other pages are skipped

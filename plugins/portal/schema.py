@@ -26,7 +26,7 @@ BASE_URI = "https://schemas.portal.example/"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def registry() -> Registry:
     resources = []
     for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
@@ -35,7 +35,7 @@ def registry() -> Registry:
     return Registry().with_resources(resources)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema(name: str) -> dict:
     """The schema document ``<name>.schema.json``, with local ``#/...`` refs made absolute.
 
@@ -71,7 +71,7 @@ _FORMATS.checks("email")(_check_email)
 # "tep" (file exists in the site) and "uri" are checked by document.py, which knows the site folder.
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema(name), registry=registry(), format_checker=_FORMATS)
 
@@ -121,10 +121,7 @@ def subschema(name: str, path: tuple) -> dict:
 def _subschema(name: str, path: tuple) -> dict:
     node = _resolve(schema(name))
     for part in path:
-        if isinstance(part, int):
-            node = _resolve(node.get("items", {}))
-        else:
-            node = _resolve(properties_of(node).get(part, {}))
+        node = _resolve(node.get("items", {}) if isinstance(part, int) else properties_of(node).get(part, {}))
     return node
 
 

@@ -82,7 +82,8 @@ def load(site_dir: Path, root: Path | None = None) -> tuple[Site | None, list[Pr
         until = parse_date(str(validity.get("den_ngay", ""))) if isinstance(validity, dict) else None
         if until is None or until.isoformat() > "2025-06-30":
             problems.append(Problem(rel, parsed.line_of(("cap",)),
-                                    "Cấp huyện đã kết thúc hoạt động từ ngày 01/07/2025 (chính quyền địa phương hai cấp).",
+                                    "Cấp huyện đã kết thúc hoạt động từ ngày 01/07/2025"
+                                    " (chính quyền địa phương hai cấp).",
                                     field="cap", label=schema.label("site", ("cap",)),
                                     expected="tinh, so-nganh hoặc xa; hoặc khai báo hieu_luc.den_ngay "
                                              "không muộn hơn 30/06/2025 cho cổng lưu trữ của huyện cũ",

@@ -12,6 +12,7 @@ the slug is cut at the last word that fits, as it always was.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -71,7 +72,8 @@ def shorten(found: list[str], capitals: list[bool], max_length: int = MAX_LENGTH
     if not kept:
         return cut
     keep = {i for g in kept for i in g}
-    for before, after in zip(kept, kept[1:]):  # a short gap between two groups reads better kept: "thang-5-va-thang-6"
+    # A short gap between two groups reads better kept: "thang-5-va-thang-6".
+    for before, after in itertools.pairwise(kept):
         gap = range(before.stop, after.start)
         if len(gap) <= MAX_GAP and len("-".join(found[i] for i in sorted(keep.union(gap)))) <= budget:
             keep.update(gap)
@@ -104,9 +106,8 @@ def distinguishing(found: list[str], capitals: list[bool]) -> list[range]:
                 keep[i + 1] = True
                 if i + 2 < count and found[i + 2] in _AFTER_UNIT:
                     keep[i + 2] = True
-        elif word in ROMAN and capitals[i] and (named or i == count - 1):
-            keep[i] = True
-        elif word in ORDINALS and i > 0 and found[i - 1] == "thu":
+        elif (word in ROMAN and capitals[i] and (named or i == count - 1)
+              or word in ORDINALS and i > 0 and found[i - 1] == "thu"):
             keep[i] = True
         else:
             continue

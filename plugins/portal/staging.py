@@ -47,7 +47,8 @@ def retired_folder(dest: Path) -> Path:
 
 def remove_stale(output_dir: Path) -> list[str]:
     """Delete what killed builds left: everything in the staging folder and ``.tmp-``/``.old-`` entries
-    directly in ``output_dir`` (folders of older versions, half-written files of :mod:`portal.atomic`). Call only while holding the build lock. Returns the names removed (for the log)."""
+    directly in ``output_dir`` (folders of older versions, half-written files of :mod:`portal.atomic`).
+    Call only while holding the build lock. Returns the names removed (for the log)."""
     if not output_dir.is_dir():
         return []
     stale = [p for p in folder(output_dir).iterdir()]

@@ -7,7 +7,10 @@ def register():
     """Connect the plugin's receivers: the accessibility self-assessment page of every site."""
     from pelican import signals
 
-    from .self_assessment import check_settings, get_generators
+    from portal import contract
+
+    from .self_assessment import DECLARATION, check_settings, get_generators
 
     signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
+    contract.declare(DECLARATION)

@@ -22,6 +22,7 @@ from portal import schema, sites
 from portal.problems import PortalError
 
 STATE_DIR = ".cache/kiem-tra"           # default of the QUALITY_STATE_DIR setting, relative to the project root
+STATE_FOLDER = "kiem-tra"               # its name among the project's folders (portal.project.Project.folder)
 FOLDER = "tiep-can"                     # <state dir>/tiep-can/<site>.json
 AXE = Path("node_modules/axe-core")     # pinned in package.json / package-lock.json
 CHROMIUM = "/usr/bin/chromium"          # Debian's package; Playwright never downloads a browser here

@@ -18,7 +18,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+
 from portal.problems import ERROR, WARNING, Problem, relpath
+from portal.project import Project
 
 from .sources import REPO, SourceMap, body_range, find_line
 
@@ -143,10 +145,10 @@ def _parse(stderr: str, code: int) -> list[dict]:
     return json.loads(stderr[start:stderr.rindex("}") + 1])["messages"]
 
 
-def validate(output_dir: Path, root: Path, site_ids: list[str] | None = None,
+def validate(project: Project, site_ids: list[str] | None = None,
              errors_only: bool = True, pages: list[Path] | None = None) -> HtmlReport:
     """Check every page of a built province (or ``pages``) and map each message to its source."""
-    pages = html_pages(output_dir, site_ids) if pages is None else pages
+    pages = html_pages(project.output, site_ids) if pages is None else pages
     report = HtmlReport(pages)
     if not pages:
         return report
@@ -155,7 +157,7 @@ def validate(output_dir: Path, root: Path, site_ids: list[str] | None = None,
     report.seconds = time.monotonic() - started
     kept = [m for m in raw if not _known_false_positive(m)]
     report.ignored = len(raw) - len(kept)
-    sources = SourceMap(root, output_dir)
+    sources = SourceMap(project)
     soups: dict[Path, object] = {}
     for item in kept:
         report.messages.append(_message(item, sources, soups))

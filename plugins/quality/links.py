@@ -20,8 +20,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+
 from portal import sites
 from portal.problems import ERROR, Problem, relpath
+from portal.project import Project
 
 from .html_validity import html_pages
 from .sources import REPO, SourceMap, body_range, find_line
@@ -139,14 +141,14 @@ class Province:
         return target, unquote(parts.fragment)
 
 
-def check_links(output_dir: Path, root: Path, site_ids: list[str] | None = None) -> LinkReport:
+def check_links(project: Project, site_ids: list[str] | None = None) -> LinkReport:
     """Check every link of every page of a built province (or of the given sites)."""
     started = time.monotonic()
-    output_dir = Path(output_dir).resolve()
-    province = Province(root, output_dir)
+    output_dir = project.output.resolve()
+    province = Province(project.root, output_dir)
     pages = {page.resolve(): _read(page) for page in html_pages(output_dir, site_ids)}
     report = LinkReport(pages=len(pages))
-    sources = SourceMap(root, output_dir)
+    sources = SourceMap(project)
     ids_elsewhere: dict[Path, set] = {}
     for page, parsed in pages.items():
         for url, line, in_body in parsed.links:

@@ -12,6 +12,8 @@ import datetime as dt
 from pathlib import Path
 
 from pelican.generators import Generator
+
+from portal import contract, project
 from portal.problems import PortalError
 
 from . import accessibility
@@ -24,10 +26,30 @@ class QualitySettingsError(PortalError):
     """A wrong QUALITY_* setting."""
 
 
+def _site_inputs(folder: Path, site_id: str, whole_province: bool) -> list[Path]:
+    """A site's own runs; the provincial site (it reports on every site) reads all of them."""
+    return [path for path in sorted(folder.rglob("*.json")) if whole_province or path.stem == site_id]
+
+
+DECLARATION = contract.Declaration(
+    "quality",
+    settings=(contract.Setting("QUALITY_STATE_DIR", "where the quality gates save their last runs"
+                                                    " (default .cache/kiem-tra)"),),
+    context=(contract.ContextVariable("KHA_NANG_TIEP_CAN", contract.Incremental.VALUE,
+                                      "the site's last accessibility self-assessment, as the page shows it"),),
+    folders=(contract.CacheFolder(accessibility.STATE_FOLDER, accessibility.STATE_DIR, "the quality gates' last runs",
+                                  setting="QUALITY_STATE_DIR", site_inputs=_site_inputs),),
+    pages=(contract.Page(SAVE_AS, TEMPLATE),),
+)
+
+
 def state_dir(settings: dict) -> Path:
     """Where the quality gates keep their last runs (``QUALITY_STATE_DIR``, relative to the project root)."""
-    root = Path(settings.get("PORTAL_ROOT") or Path(settings["PATH"]).parents[1])
-    return root / settings.get("QUALITY_STATE_DIR", accessibility.STATE_DIR)
+    return runs_folder(project.of(settings))
+
+
+def runs_folder(here: project.Project) -> Path:
+    return here.folder(accessibility.STATE_FOLDER)
 
 
 def view(summary: dict | None) -> dict:

@@ -12,19 +12,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aggregate.pages import PAGES as AGGREGATE_PAGES
 from portal import check, content_types, sites
 from portal.document import Document
 from portal.problems import relpath
+from portal.project import Project
 from portal.sections import PAGE_TEMPLATES
 
 REPO = Path(__file__).resolve().parents[2]  # templates live with the code, content may be elsewhere
 THEME_TEMPLATES = Path("themes") / "cong-thong-tin" / "templates"
 PROVINCE_INDEX = Path("plugins") / "portal" / "templates" / "province-index.html"
 COMPLIANCE_REPORT = Path("plugins") / "compliance" / "templates" / "bao-cao.html"
-# Pages written by plugins inside a site (compliance/publish.py, aggregate/pages.py), by URL.
-PLUGIN_PAGES = {"tuan-thu/index.html": "tuan-thu", "tuan-thu/toan-tinh.html": "tuan-thu-tinh", **AGGREGATE_PAGES}
-PAGINATED_PREFIXES = {"tong-hop/tin-tuc/": "tong-hop-tin-tuc", "luu-tru/": "archives"}
+PAGINATED_PREFIXES = {"luu-tru/": "archives"}
 LIST_PAGE = re.compile(r"^(index|trang-\d+)\.html$")
 
 
@@ -49,10 +47,11 @@ class SourceMap:
     was found, so a clean run costs nothing extra.
     """
 
-    def __init__(self, root: Path, output_dir: Path):
-        self.root = Path(root)
-        self.output_dir = Path(output_dir)
-        self.content_dir = self.root / "content"
+    def __init__(self, project: Project):
+        self.root = project.root
+        self.output_dir = project.output
+        self.content_dir = project.content
+        self.plugin_pages = project.contract.pages()  # pages plugins write inside a site, as they declare them
         self._documents: dict[str, dict[str, Document]] = {}
 
     def site_of(self, page: Path) -> tuple[str | None, str]:
@@ -86,7 +85,7 @@ class SourceMap:
         doc = self.documents(site_id).get(rel)
         if doc is not None:
             return PageSource(shown, site_id, self.template_path(doc.type.template), doc)
-        return PageSource(shown, site_id, self.template_path(site_template(rel)))
+        return PageSource(shown, site_id, self.template_path(site_template(rel, self.plugin_pages)))
 
     def template_path(self, name: str) -> str:
         return (THEME_TEMPLATES / f"{name}.html").as_posix() if name else ""
@@ -99,14 +98,18 @@ class SourceMap:
         return [p for p in dict.fromkeys(ordered) if p.is_file()]
 
 
-def site_template(rel: str) -> str:
-    """Template name (without .html) of a generated (non-item) page at ``rel`` inside a site."""
+def site_template(rel: str, plugin_pages: dict[str, str]) -> str:
+    """Template name (without .html) of a generated (non-item) page at ``rel`` inside a site.
+
+    ``plugin_pages`` maps the pages plugins declare (:class:`portal.contract.Page`) to their templates; a
+    declared path ending in ``/`` stands for every page under it (a paginated list)."""
     name = rel.removesuffix(".html")
     if name in PAGE_TEMPLATES or name == "index" or ("/" not in name and (REPO / THEME_TEMPLATES / rel).is_file()):
         return name
-    if rel in PLUGIN_PAGES:
-        return PLUGIN_PAGES[rel]
-    for prefix, template in PAGINATED_PREFIXES.items():
+    if rel in plugin_pages:
+        return plugin_pages[rel]
+    prefixes = {**{p: t for p, t in plugin_pages.items() if p.endswith("/")}, **PAGINATED_PREFIXES}
+    for prefix, template in prefixes.items():
         if rel.startswith(prefix):
             return template
     head, _, rest = rel.partition("/")

@@ -1,8 +1,9 @@
 """Accessibility self-assessment: the last axe-core run of the site is recent and passed (Luật CĐS Điều 35 k2).
 
-``invoke a11y`` saves each site's run in ``.cache/kiem-tra/tiep-can/<site>.json`` under the project root
-(plugins/quality/accessibility.py); the site's ``kha-nang-tiep-can.html`` page publishes it. This check
-reads the same file, so "đạt" means the published page shows a run that is both recent and clean.
+``invoke a11y`` saves each site's run in ``<QUALITY_STATE_DIR>/tiep-can/<site>.json`` (default
+``.cache/kiem-tra`` under the project root; plugins/quality/accessibility.py); the site's
+``kha-nang-tiep-can.html`` page publishes it. This check reads the same file (the engine passes the
+folder, :attr:`SiteContext.quality_runs`), so "đạt" means the published page shows a run that is both recent and clean.
 A run dated after the evaluation date counts: the gate runs on output built from the commit being
 evaluated, so it usually comes after that commit's date. Findings name the site
 (``content/<site>/site.yaml``) as their item, like other site-wide checks; the run file is in ``chi_tiet``.
@@ -14,29 +15,22 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from portal.problems import relpath
+from quality import accessibility
+
 from ..model import QUA_HAN, SAP_DEN_HAN, THIEU, Finding
 from .context import SiteContext
 
-STATE_FILE = ".cache/kiem-tra/tiep-can/{site}.json"  # relative to the project root (QUALITY_STATE_DIR default)
 BLOCKING = ("critical", "serious")
 PAGE = "kha-nang-tiep-can.html"
-
-
-def _root(ctx: SiteContext) -> Path | None:
-    """The project root, from where the site's own content files are (``doc.path`` ends with ``doc.rel``)."""
-    for doc in ctx.documents:
-        depth = len(Path(doc.rel).parts)
-        if depth and Path(doc.path).parts[-depth:] == Path(doc.rel).parts:
-            return Path(doc.path).parents[depth - 1]
-    return None
 
 
 def self_assessment(rule, ctx: SiteContext) -> list[Finding]:
     """``tu-danh-gia-tiep-can``: a run at most ``so_ngay`` days old with no serious or critical violation."""
     period = rule.tham_so.get("so_ngay", 365)
-    rel = STATE_FILE.format(site=ctx.site_id)
-    root = _root(ctx)
-    run = _read(root / rel) if root else None
+    path = accessibility.state_file(ctx.quality_runs, ctx.site_id)
+    rel = relpath(path, ctx.root)
+    run = _read(path)
     if run is None:
         return [Finding(ctx.site_id, rule, THIEU, f"Chưa có kết quả tự đánh giá khả năng tiếp cận ({rel}); chạy "
                         f"«invoke a11y» rồi xây dựng lại cổng để công bố trang {PAGE}.", muc=ctx.site_file)]

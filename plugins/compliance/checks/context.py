@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from portal.dates import as_datetime
+from portal.history import FileHistory
 
 from ..calendar import WorkingCalendar
-from ..history import FileHistory
 from ..model import DAT, Finding, Rule
 
 
@@ -35,6 +36,8 @@ class SiteContext:
     # obligation (``nghia_vu``) → every version of it in the loaded rule sets, in force or not: a period is
     # judged by the version in force at the period's own date (checks/periodic.py)
     rule_versions: dict = field(default_factory=dict)
+    root: Path | None = None            # the project root (paths in findings are relative to it)
+    quality_runs: Path | None = None    # where the quality gates save their runs (QUALITY_STATE_DIR)
 
     @property
     def level(self) -> str:

@@ -14,7 +14,8 @@ def section(rule, ctx: SiteContext) -> list[Finding]:
     label = content_types.get(sec).label
     items = ctx.published(sec)
     if items:
-        return [ctx.ok(rule, f"Chuyên mục «{label}» có {len(items)} tin bài đã công bố.", f"content/{ctx.site_id}/{sec}/")]
+        return [ctx.ok(rule, f"Chuyên mục «{label}» có {len(items)} tin bài đã công bố.",
+                       f"content/{ctx.site_id}/{sec}/")]
     return [Finding(ctx.site_id, rule, THIEU, f"Chưa có tin bài nào đã công bố trong chuyên mục «{label}».",
                     muc=f"content/{ctx.site_id}/{sec}/")]
 

@@ -45,7 +45,8 @@ def procedure_basis(rule, ctx: SiteContext) -> list[Finding]:
                 continue
             end = cited.fields.get("ngay_het_hieu_luc")
             lapsed = cited.fields.get("tinh_trang") == "het-hieu-luc" or (
-                isinstance(end, dt.date) and end < ctx.as_of and cited.fields.get("tinh_trang") != "het-hieu-luc-mot-phan")
+                isinstance(end, dt.date) and end < ctx.as_of
+                and cited.fields.get("tinh_trang") != "het-hieu-luc-mot-phan")
             if lapsed:
                 since = end if isinstance(end, dt.date) and end <= ctx.as_of else None
                 findings.append(Finding(

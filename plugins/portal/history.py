@@ -1,4 +1,4 @@
-"""When each content file really entered the repository, read from git history.
+"""When each content file really entered the repository, read from git history: the evidence of the build.
 
 One ``git log`` over ``content/`` gives, for every file, the author date of the commit that added it
 (following renames is not attempted: a moved file counts from its move) and of its last change.
