@@ -4,6 +4,7 @@
     invoke check [--site ID ...] [--as-of D]       validate content without building
     invoke check --fix [--dry-run]                mend NFC and look-alike letters in place, then validate
     invoke serve [--port 8000]                    preview with rebuild on change
+    invoke cms [--site ID]                        web editor (Decap CMS) on 127.0.0.1, saving to this git repo
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
@@ -171,8 +172,6 @@ def check(c, site=None, as_of="", fix=False, dry_run=False):
 @task(help={"port": "cổng mạng của máy chủ xem thử", "site": "chỉ xây dựng lại cổng này"})
 def serve(c, port=8000, site=None):
     """Preview output/ at http://localhost:PORT/ and rebuild a site whenever its files change."""
-    from watchfiles import watch
-
     build_province(ROOT, _settings_file(False), OUTPUT, [site] if site else None)
     from portal.preview import PreviewHandler
 
@@ -180,18 +179,60 @@ def serve(c, port=8000, site=None):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Đang phục vụ {OUTPUT} tại http://localhost:{port}/ (Ctrl+C để dừng)")
-    shared = (ROOT / "themes", ROOT / "plugins", ROOT / "pelicanconf.py")
     try:
-        for changes in watch(CONTENT, *shared):
-            paths = [Path(p) for _, p in changes]
-            if any(not p.is_relative_to(CONTENT) for p in paths):
-                targets = [site] if site else None  # theme or plugin changed: every site
-            else:
-                targets = sorted({p.relative_to(CONTENT).parts[0] for p in paths})
-            print(f"Thay đổi: {', '.join(str(p.relative_to(ROOT)) for p in paths[:5])} → xây dựng lại")
-            _report(build_province(ROOT, _settings_file(False), OUTPUT, targets))
+        _rebuild_on_change(site)
     except KeyboardInterrupt:
         server.shutdown()
+
+
+def _rebuild_on_change(site=None) -> None:
+    """Rebuild the site whose files change (every site on a theme or plugin change) until Ctrl+C."""
+    from watchfiles import watch
+
+    shared = (ROOT / "themes", ROOT / "plugins", ROOT / "pelicanconf.py")
+    for changes in watch(CONTENT, *shared):
+        paths = [Path(p) for _, p in changes]
+        if any(not p.is_relative_to(CONTENT) for p in paths):
+            targets = [site] if site else None  # theme or plugin changed: every site
+        else:
+            targets = sorted({p.relative_to(CONTENT).parts[0] for p in paths})
+        print(f"Thay đổi: {', '.join(str(p.relative_to(ROOT)) for p in paths[:5])} → xây dựng lại")
+        _report(build_province(ROOT, _settings_file(False), OUTPUT, targets))
+
+
+@task(help={
+    "site": "mã cổng cần biên tập (mặc định: in địa chỉ trang biên tập của mọi cổng)",
+    "port": "cổng mạng của máy chủ xem thử và biên tập (mặc định 8000)",
+    "host": "địa chỉ lắng nghe: chỉ 127.0.0.1 (decap-server không có đăng nhập)",
+})
+def cms(c, site="", port=8000, host="127.0.0.1"):
+    """Edit content in the browser on this machine: Decap CMS at /<site>/quan-tri/, saving to this git repository.
+
+    Starts decap-server (git mode, pinned in package.json) and the preview server, both on 127.0.0.1 only;
+    each item is a branch cms/<type>/<slug> until it is published (merged into the published branch). The
+    preview is rebuilt when files change, as with invoke serve. Exit 2 for another address or a missing setup.
+    """
+    from editor import local
+    from editor.config import ADMIN
+
+    try:
+        local.check_address(host)
+    except local.LocalEditorError as exc:
+        raise Exit(str(exc), code=2) from None
+    if site and not (CONTENT / site / sites.SITE_FILE).is_file():
+        raise Exit(f"Không có cổng «{site}» trong content/.", code=2)
+    _report(build_province(ROOT, _settings_file(False), OUTPUT, [site] if site else None))
+    try:
+        with local.editor(ROOT, OUTPUT, host, int(port), log=ROOT / ".cache" / "decap-server.log") as base:
+            shown = [site] if site else sorted(p.name for p in OUTPUT.iterdir() if (p / ADMIN / "index.html").is_file())
+            print("Trình biên tập (chỉ trên máy này, lưu thẳng vào kho git tại " + str(ROOT) + "):")
+            print("\n".join(f"    {s}: {local.admin_url(base, s)}" for s in shown))
+            print(f"Xem thử các cổng: {base}/ (Ctrl+C để dừng)")
+            _rebuild_on_change(site or None)
+    except local.LocalEditorError as exc:
+        raise Exit(str(exc), code=2) from None
+    except KeyboardInterrupt:
+        pass
 
 
 @task(help={
