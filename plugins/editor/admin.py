@@ -36,7 +36,7 @@ def content_security_policy(config: dict) -> str:
     forge = sorted({backend[k] for k in ("api_root", "base_url") if backend.get(k)})
     connect = " ".join(["'self'", *forge])
     return ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-            f"img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src {connect}; "
+            f"img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src {connect} blob:; "
             "frame-src 'self' blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'")
 
 

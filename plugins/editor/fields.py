@@ -142,8 +142,10 @@ def _scalar(ctx: Context, path: tuple, node: dict) -> dict:
         parent = schema.subschema(ctx.type_id, path[:-1]) if len(path) > 1 else {}
         is_image = "mo_ta" in schema.properties_of(parent) and path[-1] == "tep"
         folder = "anh" if is_image else "tep"
+        hint = ("Chọn hoặc tải lên ảnh (JPG, PNG, WebP, SVG); ảnh được lưu vào thư mục anh/ của cổng." if is_image
+                else "Chọn hoặc tải lên tệp (PDF, DOCX, XLSX...); tệp được lưu vào thư mục tep/ của cổng.")
         return {"widget": "image" if is_image else "file", "media_folder": "/" + ctx.media[folder],
-                "public_folder": folder, "choose_url": False, "media_library": {"allow_multiple": False}}
+                "public_folder": folder, "choose_url": False, "media_library": {"allow_multiple": False}, "hint": hint}
     out = {"widget": "text" if path[-1] in PARAGRAPHS else "string"}
     out.update(_text_rules(node))
     return out

@@ -31,6 +31,9 @@
       groups: { other: 'Khác', negateLabel: 'Không phải %{label}' }
     },
     editor: {
+      editor: {
+        onPublishingNotReady: 'Hãy chuyển trạng thái sang «Sẵn sàng đăng» trước khi công bố.'
+      },
       editorControl: { field: { widgetLabel: 'Trường %{widgetLabel}' } },
       editorControlPane: {
         i18n: {
@@ -66,7 +69,8 @@
         statusInfoTooltipInReview: 'Bài đang chờ duyệt, không cần làm gì thêm. Bạn vẫn có thể sửa bài trong lúc chờ duyệt.',
         draft: 'Bản nháp',
         inReview: 'Chờ duyệt',
-        ready: 'Sẵn sàng đăng'
+        ready: 'Sẵn sàng đăng',
+        deleteUnpublishedEntry: 'Xóa bài chưa đăng này'
       },
       editorWidgets: {
         markdown: {
@@ -95,6 +99,9 @@
           removeAll: 'Xóa tất cả ảnh'
         },
         file: {
+          choose: 'Chọn một tệp',
+          chooseDifferent: 'Chọn tệp khác',
+          remove: 'Gỡ bỏ tệp',
           chooseUrl: 'Chèn từ địa chỉ web',
           chooseMultiple: 'Chọn tệp',
           replaceUrl: 'Thay bằng địa chỉ web',
@@ -115,11 +122,12 @@
         copyName: 'Sao chép tên',
         copied: 'Đã sao chép'
       },
-      mediaLibraryModal: { close: 'Đóng' }
+      mediaLibraryModal: { close: 'Đóng', deleteSelected: 'Xóa tệp đã chọn', chooseSelected: 'Dùng tệp đã chọn' }
     },
     ui: {
       settingsDropdown: { account: 'Tùy chọn tài khoản' },
       toast: {
+        onFailToPersist: 'Chưa lưu được. %{details}',
         noteAdded: 'Đã thêm ghi chú',
         onFailToAddNote: 'Không thêm được ghi chú: %{details}',
         noteUpdated: 'Đã cập nhật ghi chú',
@@ -242,8 +250,10 @@
             data.anh.chu_thich ? h('figcaption', null, data.anh.chu_thich) : null);
         }
         var rest = fields.filter(function (f) { return HEADER_FIELDS.indexOf(f.ten) < 0 && !empty(data[f.ten]); });
-        var facts;
-        if (layout.bo_cuc === 'thu-tuc') {
+        var facts = null;
+        if (!rest.length) {
+          facts = null;
+        } else if (layout.bo_cuc === 'thu-tuc') {
           facts = rest.map(function (f) {
             return h('section', { key: f.ten, className: 'procedure-section' }, h('h2', null, f.nhan), h('div', null, show(f, data[f.ten], props)));
           });
@@ -338,7 +348,7 @@
       var data = clean(entry.get('data'));
       var found = problems(entry.get('collection'), plain(data));
       if (found.length) {
-        throw new Error('Chưa lưu được, cần sửa: ' + found.join(' '));
+        throw new Error('Cần sửa trước khi lưu: ' + found.join(' '));
       }
       return data;
     }
