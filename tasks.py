@@ -287,6 +287,8 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
     aggregated = read_json(Store(ROOT / ".cache" / "tong-hop").result_path, {}) or {}
     sources = aggregated.get("nguon", [])
     paths = reports.write_all(evaluation, folder, sources)
+    if not no_git:  # who wrote, approved and published each item (compliance/approvals.py)
+        paths["duyet"] = _write_editorial_trail(folder, site or None)
     paths["html"] = folder / "bao-cao-tuan-thu.html"
     paths["html"].write_text(html_report.render(evaluation, ROOT / "themes" / "cong-thong-tin" / "templates"),
                              encoding="utf-8")
@@ -305,6 +307,19 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
         if failing:
             raise Exit(f"--strict: {len(failing)} phát hiện quá hạn hoặc thiếu ở mức độ từ «{severity}» trở lên.",
                        code=1)
+
+
+def _write_editorial_trail(folder: Path, site_ids) -> Path:
+    """``nhat-ky-duyet-dang.csv``: per content file, created / approved / published, from git."""
+    from compliance import approvals
+
+    trails = approvals.read(ROOT)
+    if site_ids:
+        trails = {p: t for p, t in trails.items() if any(p.startswith(f"content/{s}/") for s in site_ids)}
+    path = folder / "nhat-ky-duyet-dang.csv"
+    path.write_text(approvals.as_csv(approvals.rows(trails, approvals.item_dates(ROOT, trails))), encoding="utf-8",
+                    newline="")
+    return path
 
 
 @task(help={

@@ -82,6 +82,26 @@ def _prefix(repo: Path) -> str:
     return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
+def item_dates(root: Path, paths) -> dict[str, dt.datetime]:
+    """The front-matter publication date (``ngay``) of each Markdown file of ``paths`` that has a readable one."""
+    from portal.dates import as_datetime, parse_datetime
+    from portal.frontmatter import FrontMatterError, parse_yaml, split
+
+    dates = {}
+    for rel in paths:
+        path = root / rel
+        if path.suffix != ".md" or not path.is_file():
+            continue
+        try:
+            value = parse_yaml(split(path.read_text(encoding="utf-8"))[0]).data.get("ngay")
+        except (FrontMatterError, OSError, UnicodeDecodeError):
+            continue
+        when = parse_datetime(str(value)) if value else None
+        if when:
+            dates[rel] = as_datetime(when)
+    return dates
+
+
 COLUMNS = [("tep", "Tệp"), ("tao_luc", "Tạo lúc"), ("nguoi_tao", "Người viết"), ("duyet_luc", "Duyệt lúc"),
            ("nguoi_duyet", "Người duyệt (hợp nhất)"), ("dang_luc", "Đăng lúc"), ("commit", "Commit")]
 
