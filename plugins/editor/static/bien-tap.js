@@ -23,6 +23,7 @@
     },
     collection: {
       collectionTop: {
+        viewAs: 'Xem dạng',
         viewAsList: 'Xem dạng danh sách',
         viewAsGrid: 'Xem dạng lưới',
         groupBy: 'Nhóm theo'
