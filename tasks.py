@@ -222,6 +222,11 @@ def cms(c, site="", port=8000, host="127.0.0.1"):
     if site and not (CONTENT / site / sites.SITE_FILE).is_file():
         raise Exit(f"Không có cổng «{site}» trong content/.", code=2)
     _report(build_province(ROOT, _settings_file(False), OUTPUT, [site] if site else None))
+    stray = local.untracked(ROOT)
+    if stray:  # decap-server commits with «git add .»: these would go into the next item's commit
+        print(f"Lưu ý: {len(stray)} tệp chưa được git theo dõi sẽ bị đưa vào commit của bài tiếp theo "
+              f"(decap-server ghi bằng «git add .»): {', '.join(stray[:5])}{' …' if len(stray) > 5 else ''}. "
+              "Hãy commit, xóa hoặc thêm chúng vào .gitignore trước khi biên tập.")
     try:
         with local.editor(ROOT, OUTPUT, host, int(port), log=ROOT / ".cache" / "decap-server.log") as base:
             shown = [site] if site else sorted(p.name for p in OUTPUT.iterdir() if (p / ADMIN / "index.html").is_file())

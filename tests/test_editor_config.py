@@ -194,3 +194,24 @@ def test_decap_servers_git_leaves_a_merge_commit(tmp_path):
 def test_fields_module_needs_no_site():
     ctx = fields.Context("tin-tuc", {"anh": "content/x/anh", "tep": "content/x/tep"}, {})
     assert fields.widget(ctx, ("noi_bat",), False)["widget"] == "boolean"
+
+
+def test_invoke_cms_refuses_another_address_before_doing_anything(tmp_path):
+    from test_tasks import project, run
+
+    root = project(tmp_path, "bien-tap")
+    proc = run(root, "cms", "--host", "0.0.0.0")
+    assert proc.returncode == 2
+    assert "chỉ chạy trên địa chỉ 127.0.0.1" in proc.stderr + proc.stdout
+    assert not (root / "output").exists()
+
+
+def test_files_decap_server_would_commit_are_named(tmp_path):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / ".gitignore").write_text("output/\n", encoding="utf-8")
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "x.html").write_text("x", encoding="utf-8")
+    (tmp_path / "nhap.txt").write_text("x", encoding="utf-8")
+    assert local.untracked(tmp_path) == [".gitignore", "nhap.txt"]

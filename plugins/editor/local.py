@@ -58,6 +58,13 @@ def check_address(host: str) -> str:
         "docs/huong-dan-bien-tap.md).")
 
 
+def untracked(repo: Path) -> list[str]:
+    """Files git does not track nor ignore in ``repo``: decap-server's «git add .» would commit them."""
+    proc = subprocess.run(["git", "-C", str(repo), "ls-files", "--others", "--exclude-standard"],
+                          capture_output=True, text=True)
+    return proc.stdout.split() if proc.returncode == 0 else []
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET) as sock:
         sock.bind((host, 0))
