@@ -79,7 +79,7 @@ def session(tmp_path_factory):
         context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
         page = context.new_page()
         page.on("request", lambda r: requests.append(r.url))
-        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text or "unsafe-eval" in m.text else None)
         page.on("dialog", lambda d: d.accept())  # "Bạn có chắc rằng bạn muốn công bố mục này?"
         page.set_default_timeout(30000)
         yield {"root": root, "base": base, "page": page, "requests": requests, "errors": errors,

@@ -168,6 +168,10 @@ def test_the_build_writes_the_editor_of_each_site(tmp_path):
                                             "Ban hành Quy chế hoạt động của Trang thông tin điện tử xã Mẫu"}]
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in page and 'name="robots" content="noindex' in page
+    policy = dict(d.strip().split(" ", 1) for d in
+                  re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1).split(";"))
+    assert policy["connect-src"] == "'self' https://git.mau.gov.vn https://git.mau.gov.vn/api/v4 blob:"
+    assert policy["object-src"] == "'none'" and "'unsafe-inline'" not in policy["script-src"]
     served = sorted(p.name for p in folder.iterdir())
     assert bundle.MAIN in served and not [n for n in served if n.endswith(".map")]
     assert sum((folder / n).stat().st_size for n in served if n in {p.name for p in bundle.files()}) == bundle.size()

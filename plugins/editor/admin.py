@@ -49,7 +49,7 @@ def page(site: dict, config: dict) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(config))}">
+<meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(config), quote=False)}">
 <title>Quản trị nội dung — {name}</title>
 <link rel="stylesheet" href="bien-tap.css">
 </head>
