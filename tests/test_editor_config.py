@@ -177,9 +177,16 @@ def test_the_build_writes_the_editor_of_each_site(tmp_path):
     assert sum((folder / n).stat().st_size for n in served if n in {p.name for p in bundle.files()}) == bundle.size()
 
 
-def test_a_missing_decap_bundle_is_a_vietnamese_error_not_a_traceback(tmp_path):
+def test_a_missing_decap_bundle_is_a_vietnamese_error_not_a_traceback(tmp_path, monkeypatch):
     with pytest.raises(bundle.DecapMissing, match="npm ci"):
         bundle.files(tmp_path / "khong-co")
+    monkeypatch.setattr(bundle, "DIST", tmp_path / "khong-co" / "dist")
+    root = copy_case("bien-tap", tmp_path / "du-an")
+    result = build(root)
+    assert not result.ok and not result.sites[0].crash  # an error of the site, not a crash with a traceback
+    [problem] = result.all_problems()
+    assert problem.path.endswith("content/xa-mau") and "Không tìm thấy Decap CMS" in problem.message
+    assert "chạy «npm ci»" in problem.message and not (root / "output" / "xa-mau").exists()
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.5", "::", "cms.thanhvan.gov.vn"])

@@ -24,8 +24,9 @@ class DecapMissing(PortalError):
     """``node_modules/decap-cms`` is not installed."""
 
 
-def files(dist: Path = DIST) -> list[Path]:
+def files(dist: Path | None = None) -> list[Path]:
     """The files a site serves, sorted; raises :class:`DecapMissing` when the bundle is not installed."""
+    dist = dist or DIST
     if not (dist / MAIN).is_file():
         raise DecapMissing(
             f"Không tìm thấy Decap CMS ({(dist / MAIN).relative_to(PROJECT) if dist.is_relative_to(PROJECT) else dist})"
@@ -36,19 +37,20 @@ def files(dist: Path = DIST) -> list[Path]:
     return sorted(chosen)
 
 
-def version(dist: Path = DIST) -> str:
+def version(dist: Path | None = None) -> str:
+    dist = dist or DIST
     try:
         return json.loads((dist.parent / "package.json").read_text(encoding="utf-8"))["version"]
     except (OSError, ValueError, KeyError):
         return ""
 
 
-def size(dist: Path = DIST) -> int:
+def size(dist: Path | None = None) -> int:
     """Bytes of the bundle one site serves."""
     return sum(p.stat().st_size for p in files(dist))
 
 
-def install(target: Path, dist: Path = DIST) -> None:
+def install(target: Path, dist: Path | None = None) -> None:
     """Put the bundle into ``target``: hard links to node_modules when on one file system (no copy per site
     and per build), else copies. Output files are never edited in place, so the links are safe."""
     target.mkdir(parents=True, exist_ok=True)
