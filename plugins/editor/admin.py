@@ -49,7 +49,7 @@ def page(site: dict, config: dict) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(config), quote=False)}">
+<meta http-equiv="Content-Security-Policy" content="{_attribute(content_security_policy(config))}">
 <title>Quản trị nội dung — {name}</title>
 <link rel="stylesheet" href="bien-tap.css">
 </head>
@@ -71,6 +71,11 @@ def page(site: dict, config: dict) -> str:
 </body>
 </html>
 """
+
+
+def _attribute(text: str) -> str:
+    """``text`` inside a double-quoted attribute: ``& < > "`` escaped; single quotes (CSP keywords) kept."""
+    return escape(text, quote=False).replace('"', "&quot;")
 
 
 def runtime_data(site: dict, generated, sections: dict) -> str:
