@@ -390,8 +390,8 @@ def _write_editorial_trail(project: Project, folder: Path, site_ids) -> Path:
     if site_ids:
         trails = {p: t for p, t in trails.items() if any(p.startswith(f"content/{s}/") for s in site_ids)}
     path = folder / "nhat-ky-duyet-dang.csv"
-    path.write_text(approvals.as_csv(approvals.rows(trails, approvals.item_dates(project.root, trails))), encoding="utf-8",
-                    newline="")
+    rows = approvals.rows(trails, approvals.item_dates(project.root, trails))
+    path.write_text(approvals.as_csv(rows), encoding="utf-8", newline="")
     return path
 
 

@@ -79,7 +79,8 @@ def session(tmp_path_factory):
         context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
         page = context.new_page()
         page.on("request", lambda r: requests.append(r.url))
-        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text or "unsafe-eval" in m.text else None)
+        page.on("console", lambda m: errors.append(m.text)
+                if "Content Security Policy" in m.text or "unsafe-eval" in m.text else None)
         page.on("dialog", lambda d: d.accept())  # "Bạn có chắc rằng bạn muốn công bố mục này?"
         page.set_default_timeout(30000)
         yield {"root": root, "base": base, "page": page, "requests": requests, "errors": errors,
@@ -153,7 +154,8 @@ def test_login_page_is_vietnamese_and_every_string_is_translated(session):
         const p = path ? path + '.' + k : k;
         if (typeof en[k] === 'object') walk(en[k], (vi || {})[k], p);
         else if (!vi || typeof vi[k] !== 'string' || !vi[k]) out.push(p);
-        else if (vi[k] === en[k] && /[a-z]{3}/.test(en[k].replace(/%\{[^}]*\}/g, '')) && en[k] !== 'Markdown') out.push(p);
+        else if (vi[k] === en[k] && /[a-z]{3}/.test(en[k].replace(/%\{[^}]*\}/g, ''))
+                 && en[k] !== 'Markdown') out.push(p);
       });
       walk(CMS.getLocale('en'), CMS.getLocale('vi'), '');
       return out;
@@ -269,7 +271,8 @@ def test_published_items_are_merge_commits_on_main_and_check_and_build_pass(sess
     assert result.ok
     out = root / "output" / SITE
     assert "Xã Mẫu ra quân làm sạch môi trường" in (out / "tin-tuc" / "index.html").read_text(encoding="utf-8")
-    assert any("15/KH-UBND" in p.read_text(encoding="utf-8") and "tep/qd-15-ke-hoach.pdf" in p.read_text(encoding="utf-8")
+    assert any("15/KH-UBND" in p.read_text(encoding="utf-8")
+               and "tep/qd-15-ke-hoach.pdf" in p.read_text(encoding="utf-8")
                for p in (out / "van-ban").glob("*.html"))
     assert any("Đăng ký tổ chức lễ hội truyền thống" in p.read_text(encoding="utf-8")
                for p in (out / "thu-tuc").glob("*.html"))

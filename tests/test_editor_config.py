@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conftest import build, copy_case
 from editor import admin, bundle, config, fields, local
+
 from portal import content_types, schema
 from portal.dates import parse_date, parse_datetime
 

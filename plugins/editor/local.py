@@ -89,22 +89,20 @@ def decap_server(repo: Path, host: str = "127.0.0.1", log: Path | None = None):
                                                         capture_output=True).returncode != 0:
         raise LocalEditorError(f"{repo} không phải kho git: trình biên tập lưu mỗi bài thành một commit.")
     port = free_port(host)
-    output = open(log, "ab") if log else subprocess.DEVNULL
-    process = subprocess.Popen(["node", str(SERVER)], cwd=repo, env=git_environment(repo, port, host),
-                               stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://{host}:{port}"
-    try:
-        _wait_ready(process, host, port)
-        yield url
-    finally:
-        process.terminate()
+    with contextlib.ExitStack() as stack:
+        output = stack.enter_context(open(log, "ab")) if log else subprocess.DEVNULL  # closed on exit
+        process = subprocess.Popen(["node", str(SERVER)], cwd=repo, env=git_environment(repo, port, host),
+                                   stdout=output, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if log:
-            output.close()
+            _wait_ready(process, host, port)
+            yield f"http://{host}:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _wait_ready(process: subprocess.Popen, host: str, port: int) -> None:
@@ -127,7 +125,8 @@ def post(host: str, port: int, payload: dict | bytes, headers: dict | None = Non
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     connection = http.client.HTTPConnection(host, port, timeout=120)
     try:
-        connection.request("POST", LOCAL_API, body=body, headers={"Content-Type": "application/json", **(headers or {})})
+        connection.request("POST", LOCAL_API, body=body,
+                           headers={"Content-Type": "application/json", **(headers or {})})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
