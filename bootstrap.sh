@@ -74,6 +74,7 @@ case "${1:-}" in
     echo
     echo "Tỉnh mẫu đã được xây dựng trong output/. Mở: $(pwd)/output/index.html"
     echo "Xem đầy đủ (cả tìm kiếm): $VENV/bin/invoke serve, rồi mở http://localhost:8000/"
+    echo "Biên tập trên trình duyệt: $VENV/bin/invoke cms (hướng dẫn: docs/huong-dan-bien-tap.md)"
     ;;
   test)
     python_env requirements-dev.lock
