@@ -148,7 +148,7 @@ def check(c, site=None, as_of="", fix=False, dry_run=False):
         print(fixes.report([fixes.fix_site(d, ROOT, write=not dry_run) for d in site_dirs], write=not dry_run) + "\n")
     rows, waiting = [], []
     for site_dir in site_dirs:
-        result = checking.check_site(site_dir, ROOT, now=now)
+        result = checking.check_site(site_dir, project.root, now=now, settings=project.settings)
         problems += result.problems
         waiting += [d.rel for d in result.scheduled]
         errors, warnings = console.count(result.problems)
@@ -222,7 +222,9 @@ def _import(path: str, site: str, type_id: str, expect: str) -> None:
                            + f": invoke import-{expect} {path} --site <mã cổng> --type <loại>.")
         if not source.is_file():
             raise WrongUse(f"Không tìm thấy tệp «{path}».")
-        result = import_file(ROOT, site, type_id, source.name, source.read_bytes(), expect=expect)
+        project = _project()
+        result = import_file(project.root, site, type_id, source.name, source.read_bytes(), expect=expect,
+                             settings=project.settings)
     except ImportFailure as exc:
         raise Exit(str(exc), code=exc.exit_code) from None
     print(report.text(result, type_id, source.name, site))
@@ -266,7 +268,8 @@ def import_server(c, port=8082, origin=None):
     """Serve the "Nhập từ Word" page and endpoint on 127.0.0.1 only (invoke cms starts it too); Ctrl+C stops it."""
     from importer import server
 
-    endpoint = server.make_server(ROOT, "127.0.0.1", int(port), origin or ())
+    project = _project()
+    endpoint = server.make_server(project.root, "127.0.0.1", int(port), origin or (), project.settings)
     print(f"Trang nhập văn bản Word/PDF: {endpoint.url} (chỉ trên máy này; Ctrl+C để dừng)")
     try:
         endpoint.serve_forever()

@@ -49,6 +49,7 @@ class SourceMap:
 
     def __init__(self, project: Project):
         self.root = project.root
+        self.settings = project.settings
         self.output_dir = project.output
         self.content_dir = project.content
         self.plugin_pages = project.contract.pages()  # pages plugins write inside a site, as they declare them
@@ -65,7 +66,7 @@ class SourceMap:
     def documents(self, site_id: str) -> dict[str, Document]:
         """Published documents of a site by URL (``tin-tuc/x.html``)."""
         if site_id not in self._documents:
-            result = check.check_site(self.content_dir / site_id, self.root)
+            result = check.check_site(self.content_dir / site_id, self.root, settings=self.settings)
             self._documents[site_id] = {d.url: d for d in result.documents if d.status != "draft"}
         return self._documents[site_id]
 
