@@ -306,7 +306,7 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
     errors = [p for p in evaluation.content_problems if p.severity == ERROR]
     if errors:
         print(f"Lưu ý: {len(errors)} lỗi nội dung (xem invoke check); các tệp lỗi không được đánh giá.\n")
-    folder = Path(output) if output else project.output / "tuan-thu" / day.isoformat()
+    folder = Path(output) if output else project.output / reports.REPORT_FOLDER / day.isoformat()
     aggregated = read_json(Store(project.folder(FOLDER)).result_path, {}) or {}
     sources = aggregated.get("nguon", [])
     paths = reports.write_all(evaluation, folder, sources, project.root / project.settings["THEME"] / "templates")
