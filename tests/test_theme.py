@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from jinja2 import Environment, meta, nodes
 
-from portal import facets, schema, templating
+from portal import content_types, facets, schema, templating
 
 THEME = ROOT / "themes" / "cong-thong-tin" / "templates"
 TEMPLATES = sorted(THEME.glob("*.html")) + sorted((ROOT / "plugins").glob("*/templates/*.html"))
@@ -115,3 +115,20 @@ def test_filter_options_as_written():
     assert templating.lua_chon(procedures, "cap_thuc_hien", "thu-tuc", thu_tu="khai-bao") == [
         ("Cấp Tỉnh", "tinh"), ("Cấp Xã", "xa")]
     assert facets.options([], "linh_vuc") == []
+
+
+def test_the_accessibility_gate_checks_every_section_of_the_content_types(tmp_path):
+    from quality import accessibility
+
+    site = tmp_path / "so-a"
+    for ctype in content_types.ARTICLE_TYPES:
+        (site / ctype.id).mkdir(parents=True)
+        (site / ctype.id / "index.html").write_text("<html></html>", encoding="utf-8")
+        (site / ctype.id / "mot-muc.html").write_text("<html></html>", encoding="utf-8")
+    (site / "index.html").write_text("<html></html>", encoding="utf-8")
+    targets = {t.kind: (t.label, t.path) for t in accessibility.template_pages(site, mobile=False)}
+    for ctype in content_types.ARTICLE_TYPES:
+        assert targets[ctype.id] == (ctype.item_label, f"{ctype.id}/mot-muc.html")
+        assert targets[f"{ctype.id}-danh-sach"][1] == f"{ctype.id}/index.html"
+    assert targets["van-ban-danh-sach"][0] == "Danh sách văn bản"
+    assert targets["lich-cong-tac-danh-sach"][0] == "Danh sách lịch công tác tuần"
