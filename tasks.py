@@ -149,7 +149,7 @@ def check(c, site=None, as_of="", fix=False, dry_run=False):
         print(fixes.report([fixes.fix_site(d, ROOT, write=not dry_run) for d in site_dirs], write=not dry_run) + "\n")
     rows, waiting = [], []
     for site_dir in site_dirs:
-        result = checking.check_site(site_dir, ROOT, now=now)
+        result = checking.check_site(site_dir, project.root, now=now, settings=project.settings)
         problems += result.problems
         waiting += [d.rel for d in result.scheduled]
         errors, warnings = console.count(result.problems)
@@ -278,7 +278,9 @@ def _import(path: str, site: str, type_id: str, expect: str) -> None:
                            + f": invoke import-{expect} {path} --site <mã cổng> --type <loại>.")
         if not source.is_file():
             raise WrongUse(f"Không tìm thấy tệp «{path}».")
-        result = import_file(ROOT, site, type_id, source.name, source.read_bytes(), expect=expect)
+        project = _project()
+        result = import_file(project.root, site, type_id, source.name, source.read_bytes(), expect=expect,
+                             settings=project.settings)
     except ImportFailure as exc:
         raise Exit(str(exc), code=exc.exit_code) from None
     print(report.text(result, type_id, source.name, site))
@@ -322,7 +324,8 @@ def import_server(c, port=8082, origin=None):
     """Serve the "Nhập từ Word" page and endpoint on 127.0.0.1 only (invoke cms starts it too); Ctrl+C stops it."""
     from importer import server
 
-    endpoint = server.make_server(ROOT, "127.0.0.1", int(port), origin or ())
+    project = _project()
+    endpoint = server.make_server(project.root, "127.0.0.1", int(port), origin or (), project.settings)
     print(f"Trang nhập văn bản Word/PDF: {endpoint.url} (chỉ trên máy này; Ctrl+C để dừng)")
     try:
         endpoint.serve_forever()
@@ -359,7 +362,7 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
     errors = [p for p in evaluation.content_problems if p.severity == ERROR]
     if errors:
         print(f"Lưu ý: {len(errors)} lỗi nội dung (xem invoke check); các tệp lỗi không được đánh giá.\n")
-    folder = Path(output) if output else project.output / "tuan-thu" / day.isoformat()
+    folder = Path(output) if output else project.output / reports.REPORT_FOLDER / day.isoformat()
     aggregated = read_json(Store(project.folder(FOLDER)).result_path, {}) or {}
     sources = aggregated.get("nguon", [])
     paths = reports.write_all(evaluation, folder, sources, project.root / project.settings["THEME"] / "templates")
