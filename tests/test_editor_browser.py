@@ -198,6 +198,10 @@ def test_news_item_with_a_picture_goes_through_review_to_publication(session):
         "Người dân xã Mẫu thu gom rác dọc đường liên thôn")
     page.locator(".CodeMirror, [data-slate-editor], [contenteditable=true]").first.click()
     page.keyboard.type("Sáng Chủ nhật, hơn 500 người dân đã ra quân làm sạch đường làng.")
+    # Related news: typed words of a title, picked from the site's own news (stored as its file name).
+    page.get_by_label("Tin liên quan (không bắt buộc)").click()
+    page.keyboard.type("tiếp xúc cử tri")
+    page.get_by_text("Xã Mẫu tổ chức hội nghị tiếp xúc cử tri", exact=True).last.click()
     shot(page, "02-tin-tuc-moi.png")
     save(page)
     review_approve_publish(session, "03")
@@ -266,6 +270,7 @@ def test_published_items_are_merge_commits_on_main_and_check_and_build_pass(sess
     news = next((folder / "tin-tuc").glob("*ra-quan-lam-sach-moi-truong.md"))
     text = news.read_text(encoding="utf-8")
     assert "mo_ta: Người dân xã Mẫu thu gom rác dọc đường liên thôn" in text and "tep: anh/ra-quan.png" in text
+    assert re.search(r"tin_lien_quan:\s*\n\s*- 2026-03-01-hop-dan\b", text), text
     assert (folder / "anh" / "ra-quan.png").is_file() and (folder / "tep" / "qd-15-ke-hoach.pdf").is_file()
     document = next((folder / "van-ban").glob("*ngay-chu-nhat-xanh*.md")).read_text(encoding="utf-8")
     assert re.search(r"so_ky_hieu: ['\"]?15/KH-UBND", document) and "tep: tep/qd-15-ke-hoach.pdf" in document
@@ -277,6 +282,9 @@ def test_published_items_are_merge_commits_on_main_and_check_and_build_pass(sess
     assert result.ok
     out = root / "output" / SITE
     assert "Xã Mẫu ra quân làm sạch môi trường" in (out / "tin-tuc" / "index.html").read_text(encoding="utf-8")
+    page = next(p for p in (out / "tin-tuc").glob("*ra-quan-lam-sach-moi-truong*"))
+    chosen = page.read_text(encoding="utf-8").split('id="tin-duoc-chon"', 1)[1].split("</aside>", 1)[0]
+    assert "Xã Mẫu tổ chức hội nghị tiếp xúc cử tri" in chosen
     assert any("15/KH-UBND" in p.read_text(encoding="utf-8")
                and "tep/qd-15-ke-hoach.pdf" in p.read_text(encoding="utf-8")
                for p in (out / "van-ban").glob("*.html"))

@@ -136,6 +136,14 @@ def test_procedures_legal_bases_pick_from_the_sites_documents(generated):
     assert field_at(generated, "pho-bien-phap-luat", ("van_ban_lien_quan", 0, "so_ky_hieu"))["widget"] == "goi-y"
 
 
+def test_news_picks_related_news_of_the_site_by_file_name(generated):
+    picked = field_at(generated, "tin-tuc", ("tin_lien_quan",))
+    assert picked["widget"] == "relation" and picked["collection"] == "tin-tuc" and picked["multiple"] is True
+    # the file name without .md: what the check and the theme resolve (unique in the folder, unlike titles)
+    assert picked["value_field"] == "{{filename}}" and picked["search_fields"] == ["tieu_de"]
+    assert picked["max"] == schema.subschema("tin-tuc", ("tin_lien_quan",))["maxItems"]
+
+
 def test_collections_are_the_sites_own_folders_with_the_editorial_workflow(generated):
     assert generated.config["publish_mode"] == "editorial_workflow" and generated.config["locale"] == "vi"
     assert [c["name"] for c in generated.config["collections"]] == [t.id for t in content_types.TYPES]

@@ -34,6 +34,11 @@ SUGGESTIONS: dict[str, dict[tuple, Suggest]] = {
     "van-ban": {("thay_the", 0): Suggest("van-ban", "so_ky_hieu", "trich_yeu"),
                 ("bi_thay_the_boi",): Suggest("van-ban", "so_ky_hieu", "trich_yeu")},
 }
+# List fields that pick the site's own items (Decap's relation widget; the check refuses a name that is no item).
+# The value stored is the item's file name without extension ({{filename}}), unique in its folder.
+RELATIONS: dict[str, dict[tuple, Suggest]] = {
+    "tin-tuc": {("tin_lien_quan", 0): Suggest("tin-tuc", "{{filename}}", "tieu_de")},
+}
 # The preview pane's layout per content type (static/bien-tap.js draws each like the portal's page).
 LAYOUTS = {"van-ban": "van-ban", "thu-tuc": "thu-tuc", "lich-cong-tac": "lich", "trang": "trang"}
 
@@ -71,7 +76,7 @@ def site_config(site: dict) -> Generated:
     }
     generated = Generated(config)
     for ctype in content_types.TYPES:
-        ctx = Context(ctype.id, media, SUGGESTIONS.get(ctype.id, {}))
+        ctx = Context(ctype.id, media, SUGGESTIONS.get(ctype.id, {}), RELATIONS.get(ctype.id, {}))
         collection = _collection(ctype, folder, ctx)
         config["collections"].append(collection)
         generated.guards[ctype.id] = [g.as_dict() for g in ctx.guards]

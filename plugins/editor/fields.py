@@ -77,6 +77,7 @@ class Context:
     type_id: str
     media: dict                    # {"anh": repo folder, "tep": repo folder}
     suggestions: dict              # path tuple (list indexes as 0) → Suggest
+    relations: dict = field(default_factory=dict)  # path tuple of a list's items → Suggest (strict pick)
     guards: list = field(default_factory=list)
     seen: list = field(default_factory=list)  # every schema path represented (for the generator's tests)
 
@@ -202,6 +203,14 @@ def _array(ctx: Context, path: tuple, node: dict, required: bool) -> dict:
         labels = items.get("x-labels", {})
         out.update({"widget": "select", "multiple": True,
                     "options": [{"label": labels.get(v, str(v)), "value": v} for v in items["enum"]]})
+        return out
+    relation = ctx.relations.get(_key(path + (0,)))
+    if relation is not None:
+        out.update({"widget": "relation", "collection": relation.collection, "value_field": relation.value,
+                    "search_fields": [relation.shown], "display_fields": [relation.shown], "multiple": True,
+                    "options_length": 50})
+        if node.get("maxItems"):
+            out["max"] = node["maxItems"]
         return out
     if suggest is not None:
         inner = {"name": path[-1], "label": schema.label(ctx.type_id, path), "widget": "goi-y",

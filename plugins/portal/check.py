@@ -18,7 +18,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import attachments, crashes, document, limits, listing, periods, procedure_checks, schedule, schema, sites
+from . import (
+    attachments,
+    crashes,
+    document,
+    limits,
+    listing,
+    periods,
+    procedure_checks,
+    related,
+    schedule,
+    schema,
+    sites,
+)
 from .cache import DocumentCache, code_version, read_pickle, write_pickle
 from .problems import ERROR, Problem, relpath
 
@@ -162,6 +174,7 @@ def validate(listed: listing.Listing, cache_dir: Path | None = None) -> SiteChec
     result.problems.extend(document.asset_problems(site_dir, root))
     result.problems.extend(attachments.problems(site_dir, root))
     result.problems.extend(periods.problems(result.documents))
+    result.problems.extend(related.problems(result.documents))
     result.fingerprint = listed.fingerprint
     result.metadata = metadata_digest(result.documents, listed.assets, site_dir)
     cache.save()

@@ -12,7 +12,7 @@ import functools
 
 from markupsafe import Markup
 
-from . import dates, facets, procedures, schema, search_words
+from . import dates, facets, procedures, related, schema, search_words
 
 
 def nhan(type_id: str, field: str, value) -> str:
@@ -70,7 +70,8 @@ def lua_chon(rows, field: str, loai: str | None = None, thu_tu: str = "nhan") ->
 
 
 FILTERS = {"ngay": dates.ngay, "ngay_gio": dates.ngay_gio, "thu": dates.thu, "iso": dates.iso,
-           "so_tien": dates.so_tien, "mot_dong": mot_dong, "khong_dau": search_words.folded}
+           "so_tien": dates.so_tien, "mot_dong": mot_dong, "khong_dau": search_words.folded,
+           "tin_chon": related.chosen}
 # thu_tuc(fields, PORTAL_DVC_QUOC_GIA): what a procedure's page or row says (portal.procedures.summary).
 # The options of a list filter, (label, value) pairs: lua_chon(rows, field, loai, thu_tu) for values as written;
 # lua_chon_loc(values): one option per value whatever its spelling (.options), and the option of one row's text
