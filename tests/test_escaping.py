@@ -99,10 +99,16 @@ def write_site(root: Path, sweep: Sweep, site_id: str, cap: str, extra: dict, va
     for ctype in content_types.TYPES:
         folder = site / ctype.id
         folder.mkdir()
-        for variant in range(_variants(ctype.id) if variants else 1):
+        count = _variants(ctype.id) if variants else 1
+        for variant in range(count):
             where = f"{site_id}/{ctype.id}[{variant}]"
-            fields = sweep.document(ctype.id, where, variant, fixed={"trang_thai": "cong-bo"},
-                                    files=_files(site), skip=() if variant % 2 == 0 else ("tom_tat",))
+            fixed, skip = {"trang_thai": "cong-bo"}, () if variant % 2 == 0 else ("tom_tat",)
+            if ctype.id == "tin-tuc":  # related news name another item of the site (its title is a payload)
+                if count > 1:
+                    fixed["tin_lien_quan"] = [f"muc-{(variant + 1) % count}"]
+                else:
+                    skip += ("tin_lien_quan",)
+            fields = sweep.document(ctype.id, where, variant, fixed=fixed, files=_files(site), skip=skip)
             text = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, default_flow_style=False)
             (folder / f"muc-{variant}.md").write_text(f"---\n{text}---\n{_body(sweep, where)}", encoding="utf-8")
 
