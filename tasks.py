@@ -515,8 +515,9 @@ def bench_search(c, query=None, site="", output=""):
     "since": "mốc git (commit, nhánh, thẻ) để so sánh với cây làm việc; bỏ trống: mọi cổng",
     "max_jobs": "số việc CI tối đa; vượt quá thì gộp nhiều cổng liền nhau vào một việc (mặc định 200)",
     "gitlab_pipeline": "ghi thêm pipeline con của GitLab CI (YAML) vào tệp này",
+    "as_of": "thời điểm coi là hiện tại khi tìm tin hẹn giờ đã đến giờ đăng (mặc định: bây giờ, giờ Việt Nam)",
 })
-def matrix(c, since="", max_jobs=0, gitlab_pipeline=""):
+def matrix(c, since="", max_jobs=0, gitlab_pipeline="", as_of=""):
     """Print as JSON the sites affected by the changes since a git ref, for a CI matrix (docs/scaling.md)."""
     import json
 
@@ -524,12 +525,15 @@ def matrix(c, since="", max_jobs=0, gitlab_pipeline=""):
 
     from portal import matrix as planning
 
+    when = _as_of(as_of) or schedule.now()
     try:
         base, changed = planning.git_changes(ROOT, since) if since else ("", [])
+        # Items whose scheduled moment passed since the base commit: no commit marks it.
+        due = schedule.fell_due(CONTENT, planning.commit_time(ROOT, base), when) if since else {}
     except planning.UnknownRef:
         raise Exit(f"Không tìm thấy mốc git «{since}» (commit, nhánh hoặc thẻ) trong kho chứa {ROOT}; "
                    "với bản sao nông (shallow clone) hãy lấy đủ lịch sử: git fetch --unshallow.", code=2) from None
-    result = planning.plan(changed, planning.read_sites(CONTENT), everything=not since)
+    result = planning.plan(changed, planning.read_sites(CONTENT), everything=not since, due=due)
     document = result.as_dict(since, base, int(max_jobs) or planning.DEFAULT_MAX_JOBS)
     if gitlab_pipeline:
         Path(gitlab_pipeline).write_text(yaml.safe_dump(planning.gitlab_pipeline(document), allow_unicode=True,

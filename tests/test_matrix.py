@@ -157,3 +157,52 @@ def test_no_since_plans_every_site(repo):
     result = json.loads(proc.stdout)
     assert result["all"] is True and result["reason"]["full"] is True
     assert result["sites"] == ["so-mau", "tinh-mau", "xa-loi"]
+
+
+def test_a_site_whose_scheduled_item_fell_due_since_the_base_is_planned(repo):
+    """No commit marks the moment a scheduled item falls due: the hourly run plans its site all the same."""
+    item = repo / "content" / "xa-loi" / "thong-bao" / "2026-03-20-hen-gio.md"
+    item.parent.mkdir(exist_ok=True)
+    item.write_text('---\ntieu_de: "Thông báo hẹn giờ đăng"\nngay: "20/03/2026 08:30"\n---\nNội dung.\n',
+                    encoding="utf-8")
+    git(repo, "add", "--all")
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=Kiểm thử", "-c", "user.email=k@example.invalid",
+                    "commit", "--quiet", "--no-verify", "--message", "Tin hẹn giờ"], check=True,
+                   env={**os.environ, "GIT_COMMITTER_DATE": "2026-03-19T10:00:00+07:00",
+                        "GIT_AUTHOR_DATE": "2026-03-19T10:00:00+07:00"})
+
+    def planned(as_of: str) -> dict:
+        proc = subprocess.run([sys.executable, "-m", "invoke", "matrix", "--since", "HEAD", "--as-of", as_of],
+                              cwd=repo, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+    before = planned("2026-03-20 08:29")
+    assert before["sites"] == [] and before["reason"]["due"] == {}
+    due = planned("2026-03-20 09:07")
+    assert due["sites"] == ["tinh-mau", "xa-loi"] and due["all"] is False
+    assert due["reason"]["due"] == {"xa-loi": ["content/xa-loi/thong-bao/2026-03-20-hen-gio.md"]}
+    # An hour later the base is still the same commit: planned again (its build may have failed); a new
+    # base made after the moment no longer plans it.
+    assert planned("2026-03-20 10:07")["sites"] == ["tinh-mau", "xa-loi"]
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=Kiểm thử", "-c", "user.email=k@example.invalid",
+                    "commit", "--quiet", "--allow-empty", "--message", "Sau giờ đăng"], check=True,
+                   env={**os.environ, "GIT_COMMITTER_DATE": "2026-03-20T09:30:00+07:00"})
+    assert planned("2026-03-20 10:07")["sites"] == []
+
+
+def test_dates_are_read_as_editors_write_them(tmp_path):
+    import datetime as dt
+
+    from portal import schedule
+
+    site = tmp_path / "content" / "so-a" / "tin-tuc"
+    site.mkdir(parents=True)
+    for name, front in {"iso.md": "ngay: 2026-03-20 08:30", "vn.md": "ngay: '20/03/2026'",
+                        "update.md": "cap_nhat: 2026-03-20T07:00  # giờ đăng", "old.md": "ngay: 2026-03-01",
+                        "broken.md": "ngay: [", "late.md": "ngay: 2026-03-21"}.items():
+        (site / name).write_text(f"\ufeff---\ntieu_de: Tin\n{front}\n---\nNội dung.\n", encoding="utf-8")
+    (site / "khong-phai.txt").write_text("---\nngay: 2026-03-20\n---\n", encoding="utf-8")
+    found = schedule.fell_due(tmp_path / "content", dt.datetime(2026, 3, 19, 23, 0), dt.datetime(2026, 3, 20, 9, 0))
+    assert found == {"so-a": ["content/so-a/tin-tuc/iso.md", "content/so-a/tin-tuc/update.md",
+                              "content/so-a/tin-tuc/vn.md"]}

@@ -13,6 +13,8 @@ it is easy to test; ``git_changes`` and ``read_sites`` gather those inputs from 
   or removed, because it aggregates them all;
 - a site whose folder changed and that no longer has a ``site.yaml`` was removed (its ``site.yaml`` is
   among the changes, so it had one before): it is listed under ``removed``, not built;
+- a site with an item whose scheduled date (``ngay``) passed since the base was built is affected too:
+  no commit marks that moment, and the hourly scheduled run must publish it (``reason.due``);
 - anything else (``docs/``, ``tests/``, CI files...) affects no site and is listed as ``ignored``.
 
 The JSON printed by ``invoke matrix`` (``Plan.as_dict``)::
@@ -20,7 +22,7 @@ The JSON printed by ``invoke matrix`` (``Plan.as_dict``)::
     {"since": "HEAD~1", "base": "<commit>", "all": false, "sites": ["stp", "thanhvan"],
      "province": "thanhvan", "removed": [], "changed": 2,
      "reason": {"full": false, "shared": [], "rules": [], "content": {"stp": ["content/stp/tin-tuc/a.md"]},
-                "province": "thanhvan", "ignored": ["docs/a.md"]},
+                "due": {}, "province": "thanhvan", "ignored": ["docs/a.md"]},
      "include": [{"name": "stp", "sites": "stp"}, {"name": "thanhvan", "sites": "thanhvan"}]}
 
 ``include`` is a CI job list (GitHub Actions ``strategy.matrix.include``): one entry per site, or, above
@@ -30,14 +32,16 @@ The JSON printed by ``invoke matrix`` (``Plan.as_dict``)::
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import math
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 CONTENT = "content"
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # the zone of the dates editors write (portal.schedule)
 SITE_FILE = "site.yaml"
 PROVINCE_LEVEL = "tinh"
 RULES_DIR = "quy-che"  # the province's own rule sets; same name as compliance.rules.LOCAL_DIR
@@ -105,13 +109,16 @@ def is_shared(path: str) -> bool:
     return False
 
 
-def plan(changed: Iterable[str], sites: Sequence[SiteInfo], everything: bool = False) -> Plan:
+def plan(changed: Iterable[str], sites: Sequence[SiteInfo], everything: bool = False,
+         due: Mapping[str, list[str]] | None = None) -> Plan:
     """The sites affected by ``changed`` (paths relative to the project root, as git prints them).
 
     Args:
         changed: paths that differ between the base commit and the work tree (deleted ones included).
         sites: the sites of the work tree as it is now.
         everything: no base to compare with: every site is affected.
+        due: site → items whose scheduled date passed since the base was built (``schedule.fell_due``):
+            those sites are affected although no commit touched them.
     Returns:
         The plan: sorted site ids, whether that is every site, the province, removed sites and reasons.
     """
@@ -139,8 +146,9 @@ def plan(changed: Iterable[str], sites: Sequence[SiteInfo], everything: bool = F
             content.setdefault(site_id, []).append(path)
         else:
             ignored.append(path)  # a folder without site.yaml, then and now: not a site
+    due = {site: sorted(paths) for site, paths in (due or {}).items() if site in by_id and paths}
     every = everything or bool(shared) or bool(rules)
-    affected = set(by_id) if every else set(content)
+    affected = set(by_id) if every else set(content) | set(due)
     if province and (affected or removed):
         affected.add(province)
     reason = {
@@ -148,6 +156,7 @@ def plan(changed: Iterable[str], sites: Sequence[SiteInfo], everything: bool = F
         "shared": shared[:MAX_PATHS],
         "rules": rules[:MAX_PATHS],
         "content": {s: ps[:MAX_PATHS] for s, ps in sorted(content.items())},
+        "due": {s: ps[:MAX_PATHS] for s, ps in sorted(due.items())},
         "province": province if province in affected else None,
         "ignored": ignored[:MAX_PATHS],
     }
@@ -187,6 +196,14 @@ def git_changes(root: Path, ref: str) -> tuple[str, list[str]]:
             raise UnknownRef(f"{ref}: {proc.stderr.strip()}")
     paths = diff.stdout.split("\0") + untracked.stdout.split("\0")
     return base, [p for p in paths if p]
+
+
+def commit_time(root: Path, commit: str) -> dt.datetime:
+    """When ``commit`` was made, in Vietnam time (naive, like the dates editors write)."""
+    proc = _git(root, "show", "-s", "--format=%ct", commit)
+    if proc.returncode != 0:
+        raise UnknownRef(f"{commit}: {proc.stderr.strip()}")
+    return dt.datetime.fromtimestamp(int(proc.stdout.strip()), VIETNAM).replace(tzinfo=None)
 
 
 def read_sites(content_dir: Path) -> list[SiteInfo]:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from pathlib import Path
 
-from . import schema
+from . import content_types, frontmatter, schema
 from .dates import as_datetime, parse_datetime
 from .problems import ERROR, WARNING, Problem
 
@@ -102,3 +104,43 @@ def apply(result, when: dt.datetime, days: int):
         waiting = "\0".join(d.rel for d in result.scheduled)
         result.metadata = hashlib.sha1(f"{result.metadata}\0{waiting}".encode()).hexdigest()
     return result
+
+
+# A top-level date field of the front matter, as written: ``ngay: 2026-03-20 08:30``, ``ngay: "20/03/2026"``.
+_DATE_LINE = re.compile(r"^(ngay|cap_nhat)[ \t]*:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+_HEAD_BYTES = 16384  # front matter is at the start of a file; dates come early in it
+
+
+def fell_due(content_dir: Path, after: dt.datetime, until: dt.datetime) -> dict[str, list[str]]:
+    """The items whose publication date lies in (``after``, ``until``], by site: what a scheduled CI run
+    must build although no commit touched them (``invoke matrix``). Paths are relative to the content
+    folder's parent (``content/<site>/<type>/<file>.md``), as git prints them.
+
+    A plan, not a check: only the start of each file is read and a date that cannot be read is skipped
+    (the build's check reports it). An item whose date is past by the time the base commit was built was
+    published by that build; including it again only costs one more build of its site."""
+    found: dict[str, list[str]] = {}
+    for site_dir in sorted(p for p in Path(content_dir).iterdir() if p.is_dir()):
+        for ctype in content_types.TYPES:
+            folder = site_dir / ctype.id
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*")):
+                if path.suffix.lower() != ".md" or not path.is_file():
+                    continue
+                date = _written_date(path)
+                if date is not None and after < date <= until:
+                    found.setdefault(site_dir.name, []).append(path.relative_to(content_dir.parent).as_posix())
+    return found
+
+
+def _written_date(path: Path) -> dt.datetime | None:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES).decode("utf-8", errors="replace")
+        yaml_text = frontmatter.split(head)[0]
+    except (OSError, frontmatter.FrontMatterError):
+        return None
+    values = dict(m.group(1, 2) for m in _DATE_LINE.finditer(yaml_text))
+    value = parse_datetime((values.get("ngay") or values.get("cap_nhat") or "").strip())
+    return as_datetime(value) if value is not None else None
