@@ -220,6 +220,40 @@ def test_reader_cleans_even_when_validation_was_bypassed(tmp_path):
                        '<p><a rel="noopener noreferrer" href="https://ngoai.example">b</a></p>')
 
 
+def test_reader_reuses_the_checks_sanitised_html_for_the_same_body_and_embeds(tmp_path):
+    from pelican.settings import read_settings
+
+    site = tmp_path / "so"
+    (site / "tin-tuc").mkdir(parents=True)
+    (site / "anh").mkdir()
+    (site / "anh" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    path = site / "tin-tuc" / "bai.md"
+    path.write_text("---\ntieu_de: Tin tức mới\nngay: 2026-03-01\n---\nXem [cổng](https://ngoai.example).\n\n"
+                    '![Sơ đồ](anh/a.svg)\n\n<iframe src="https://www.youtube.com/embed/x" title="Video"></iframe>\n',
+                    encoding="utf-8")
+    doc, problems = document.load(path, site, "tin-tuc", tmp_path)
+    assert not [p for p in problems if p.severity == ERROR]
+    # The check ran the reader's allowlist pass once and kept it, keyed by the body and the embeds.
+    assert doc.clean_html == sanitize.clean_markup(document.site_links(doc.html), sanitize.ALLOWED_EMBEDS)
+    assert 'src="{static}/anh/a.svg"' in doc.clean_html and "<iframe" in doc.clean_html
+    doc.clean_html = doc.clean_html.replace("Xem", "Đã làm sạch khi kiểm tra")  # marks what the reader uses
+
+    def read(**override):
+        settings = read_settings(str(ROOT / "pelicanconf.py"), override={
+            "PATH": str(site), "PORTAL_DOCUMENTS": {str(path.resolve()): doc}, **override})
+        return PortalMarkdownReader(settings).read(str(path))[0]
+
+    reused = read()
+    assert reused.startswith("<p>Đã làm sạch khi kiểm tra ")
+    assert '<a rel="noopener noreferrer" href="https://ngoai.example">' in reused  # hosts: at render time
+    # Other embeds allowed by the site's settings: the reader sanitises again, and the iframe goes.
+    again = read(PORTAL_ALLOWED_EMBEDS=["https://maps.google.com/*"])
+    assert again.startswith("<p>Xem ") and "<iframe" not in again
+    # Another body (the document changed after the check): sanitised again from that body.
+    doc.body = "Nội dung khác <script>x()</script>"
+    assert read() == "<p>Nội dung khác </p>"
+
+
 def test_built_page_keeps_allowed_html_and_marks_external_links(tmp_path):
     root = copy_case("basic", tmp_path)
     shutil.rmtree(root / "content" / "xa-loi")

@@ -79,6 +79,8 @@ class Document:
     extra: dict = field(default_factory=dict)
     html: str = ""      # the body converted with markup.DEFAULT, checked by sanitize
     html_key: str = ""  # hash of the body ``html`` was made from
+    clean_html: str = ""  # ``html`` with the site's file links and through the sanitizer's allowlist
+    clean_key: tuple = ()  # (``html_key``, allowed embeds) ``clean_html`` was made with
     summary_key: str = ""  # digest of what a list page can show of the body (see :func:`summary_key`)
 
     @functools.cached_property
@@ -93,6 +95,19 @@ class Document:
     def checked_html(self) -> str:
         """``html`` if it still belongs to ``body`` (else '')."""
         return self.html if self.html and self.html_key == markup.body_key(self.body) else ""
+
+    def sanitize(self, allowed_embeds: tuple[str, ...]) -> None:
+        """Run the reader's allowlist pass now (at check time), so that rendering reuses it."""
+        if self.html:
+            self.clean_html = sanitize.clean_markup(site_links(self.html), allowed_embeds)
+            self.clean_key = (self.html_key, tuple(allowed_embeds))
+
+    def sanitized_html(self, allowed_embeds: tuple[str, ...]) -> str:
+        """``clean_html`` if it was made from this body's checked HTML with these embeds (else '')."""
+        checked = self.checked_html()
+        if checked and self.clean_html and self.clean_key == (self.html_key, tuple(allowed_embeds)):
+            return self.clean_html
+        return ""
 
     @property
     def url(self) -> str:
@@ -195,6 +210,8 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
                                             shape_checked=True))
         if doc.html:
             problems += alt_text.missing(doc.html, doc.body, doc.body_line, rel)
+        if not any(p.severity == ERROR for p in problems):  # will be published: sanitise once, here
+            doc.sanitize(tuple(allowed_embeds))
     doc.summary_key = summary_key(doc, problems)
     if any(p.severity == ERROR for p in problems):  # not published: "published as incomplete" would be untrue
         problems = [p for p in problems if p.code != procedure_checks.MISSING]
@@ -437,6 +454,12 @@ def _body_target(written: str, type_id: str, site_dir: Path) -> tuple[str, str, 
         return ("Tệp là liên kết (symlink) trỏ ra ngoài thư mục của cổng.", "tệp thật nằm trong thư mục của cổng",
                 "tep-ngoai")
     return None
+
+
+def site_links(html: str) -> str:
+    """Links to the site's own files (written relative to the site folder) get Pelican's {static}
+    marker, so they resolve from any page depth."""
+    return BODY_FILE_ATTR.sub(r"\1{static}/\2", html)
 
 
 def _rel(path: Path, root: Path | None) -> str:

@@ -4,7 +4,9 @@ The reader does not validate again: the build checks a whole site first (so ever
 every file is reported at once) and hands the valid documents to Pelican through the
 ``PORTAL_DOCUMENTS`` setting. Here each document becomes Pelican metadata plus rendered HTML, which is
 sanitised with the allowlist of :mod:`portal.sanitize` (nh3) before Pelican sees it: validation
-already refused unsafe HTML, this is defence in depth.
+already refused unsafe HTML, this is defence in depth. The check ran that pass already and kept its
+result with the document (keyed by the body's hash and the embeds allowed); it is run again here only
+for a document the check did not sanitise with the same body and settings.
 
 An item dated after the build's now (``PORTAL_NOW``, see :mod:`portal.schedule`) is read as a draft:
 it is never written and never listed until a later build. File names ending in ``.MD`` or ``.Md``
@@ -43,13 +45,15 @@ class PortalMarkdownReader(BaseReader):
     def read(self, source_path):
         doc = self._document(Path(source_path))
         configured = self.settings["MARKDOWN"]
-        # The HTML checked during validation is reused unless the site configures Markdown differently.
-        checked = doc.checked_html() if markup.same_as_default(configured) else ""
-        html = checked or markup.convert(doc.body, configured)
-        # Links to the site's own files are written relative to the site folder; Pelican's
-        # {static} marker makes them resolve from any page depth.
-        html = document.BODY_FILE_ATTR.sub(r"\1{static}/\2", html)
-        content = sanitize.clean(html, sanitize.allowed_embeds(self.settings), self._own_hosts())
+        embeds = sanitize.allowed_embeds(self.settings)
+        default = markup.same_as_default(configured)
+        # The HTML checked and sanitised during validation is reused unless the site configures
+        # Markdown or the embeds differently.
+        content = doc.sanitized_html(embeds) if default else ""
+        if not content:
+            html = (doc.checked_html() if default else "") or markup.convert(doc.body, configured)
+            content = sanitize.clean_markup(document.site_links(html), embeds)
+        content = sanitize.external_rel(content, self._own_hosts())
         # Tables the editor wrote get their column headers on every cell, for the phone layout.
         content = body_tables.label(content)
         metadata = self._metadata(doc)

@@ -7,7 +7,9 @@
   (the site does not publish until the editor removes them); other tags and attributes that are
   merely dropped are warnings. It also refuses nesting deep enough to crash Python-Markdown.
 - :func:`clean` (the reader): nh3 with the same allowlist, so nothing unsafe reaches Pelican even
-  if validation was bypassed, then ``rel="noopener noreferrer"`` on links to other hosts.
+  if validation was bypassed, then ``rel="noopener noreferrer"`` on links to other hosts. Its nh3 pass
+  (:func:`clean_markup`) runs once, at check time, and is kept with the document in the check's
+  content-hash cache; the reader reuses it while the body and the allowed embeds are the same.
 
 Bodies too deeply nested to render safely are refused first (:mod:`portal.nesting`).
 
@@ -335,6 +337,12 @@ class _Scanner(HTMLParser):
 def clean(html: str, allowed_embeds: tuple[str, ...] | list[str] = ALLOWED_EMBEDS,
           own_hosts: tuple[str, ...] = ()) -> str:
     """Sanitise rendered HTML with the allowlist; mark links to other hosts noopener noreferrer."""
+    return external_rel(clean_markup(html, allowed_embeds), own_hosts)
+
+
+def clean_markup(html: str, allowed_embeds: tuple[str, ...] | list[str] = ALLOWED_EMBEDS) -> str:
+    """The allowlist pass of :func:`clean` (nh3), which depends only on the HTML and the embeds allowed:
+    the check runs it once and keeps the result with the document (``Document.sanitized_html``)."""
     allowed = tuple(allowed_embeds)
 
     def keep(element: str, attribute: str, value: str) -> str | None:
@@ -348,8 +356,7 @@ def clean(html: str, allowed_embeds: tuple[str, ...] | list[str] = ALLOWED_EMBED
                         attributes=attributes, attribute_filter=keep, strip_comments=True, link_rel=None,
                         url_schemes=URL_SCHEMES)
     # An iframe whose source was refused is an empty, untitled frame: drop it altogether.
-    cleaned = _EMPTY_IFRAME.sub("", cleaned)
-    return external_rel(cleaned, own_hosts)
+    return _EMPTY_IFRAME.sub("", cleaned)
 
 
 def is_external(href: str | None, own_hosts: tuple[str, ...] = ()) -> bool:

@@ -12,7 +12,7 @@ import functools
 
 from markupsafe import Markup
 
-from . import dates, facets, procedures, related, schema, search_words
+from . import dates, facets, procedures, related, schema, search_words, shared_parts
 
 
 def nhan(type_id: str, field: str, value) -> str:
@@ -76,8 +76,10 @@ FILTERS = {"ngay": dates.ngay, "ngay_gio": dates.ngay_gio, "thu": dates.thu, "is
 # The options of a list filter, (label, value) pairs: lua_chon(rows, field, loai, thu_tu) for values as written;
 # lua_chon_loc(values): one option per value whatever its spelling (.options), and the option of one row's text
 # (.chon(text)) (portal.facets.Choices); lua_chon_muc_do(records): the Mức độ filter of procedures.
+# dung_chung(part, **values): a part of every page (header, menu, footer) rendered once per distinct values.
 GLOBALS = {"nhan": nhan, "nhan_truong": nhan_truong, "thu_tuc": procedures.summary, "lua_chon": lua_chon,
-           "lua_chon_loc": facets.Choices, "lua_chon_muc_do": procedures.delivery_options}
+           "lua_chon_loc": facets.Choices, "lua_chon_muc_do": procedures.delivery_options,
+           "dung_chung": shared_parts.dung_chung}
 
 
 def environment_options(settings: dict) -> dict:
