@@ -56,6 +56,7 @@ class Edit:
     written: list[str] = field(default_factory=list)  # files written, relative to the site's preview folder
     seconds: float = 0.0
     item: object = None                          # the new Pelican content object (None when refused)
+    moved: tuple[str, str] | None = None         # (old URL, new URL) inside the site, when the address changed
 
     @property
     def ok(self) -> bool:
@@ -123,11 +124,14 @@ class WarmSite:
             return result
         source = os.path.abspath(path)
         before = self._order()
+        old = next((c for c in self._contents() if os.path.abspath(c.source_path) == source), None)
         self.settings["PORTAL_DOCUMENTS"][paths.real_path(path)] = doc  # the reader takes it, not parsing again
         with _quiet():
             self._read_again(path.relative_to(self.site_dir).as_posix())
         item = next((c for c in self._contents() if os.path.abspath(c.source_path) == source), None)
         result.item = item
+        if old is not None and item is not None and old.url and item.url and old.url != item.url:
+            result.moved = (old.url, item.url)  # a new title, a new address: open tabs follow it
         if item is not None:
             writer = WarmWriter(self.folder, self.settings, item, moved=self._order() != before)
             with _quiet():

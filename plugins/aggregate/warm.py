@@ -1,0 +1,97 @@
+"""The provincial news, kept warm for ``invoke serve``: a unit's edited feed merged again in memory.
+
+``invoke aggregate`` collects every channel of every unit, evaluates compliance and renders the whole
+provincial site. The preview needs only what one saved item changes: that unit's news feed. At start
+:class:`WarmNews` reads every unit's stored news (the last aggregation's state, ``.cache/tong-hop/``);
+after an edit it parses the unit's re-rendered feed with the aggregator's own parser and rules
+(:mod:`aggregate.parse`, :mod:`aggregate.normalise`), merges the stream again (:func:`merge.news_stream`)
+and has the provincial site's warm generator write the pages that show the news
+(:meth:`AggregateGenerator.write_news`) into the preview's folder. Nothing under ``.cache/tong-hop/`` or
+``output/`` is written: the next ``invoke aggregate`` publishes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from portal.feeds import FeedWriter
+from portal.project import Project
+
+from . import merge, normalise, parse, pipeline
+from .pages import AggregateGenerator
+from .settings import Limits
+from .store import FOLDER, Store
+
+logger = logging.getLogger(__name__)
+FEED = pipeline.CHANNELS["tin-tuc"][1]  # a unit's feed inside its site: the file the aggregation reads
+
+
+class WarmNews:
+    """Every unit's due news as the last aggregation stored it; one unit's replaced after its edit."""
+
+    def __init__(self, project: Project, now: dt.datetime, limits: Limits = Limits()):
+        site = pipeline.province_site(project)
+        registry = site.config["tong_hop"]
+        self.province_id, self.keep, self.limits = site.id, registry.get("so_tin_moi_nguon", 50), limits
+        self.units = pipeline.units(project, registry)
+        store = Store(project.folder(FOLDER))
+        self.items = {u["ma"]: normalise.due_items(store.channel(u["ma"], "tin-tuc")["data"] or [], now,
+                                                   limits.clock_skew)[0] for u in self.units}
+
+    def local(self, site_id: str) -> bool:
+        return any(u["ma"] == site_id and u["noi_bo"] for u in self.units)
+
+    def merged(self, site_id: str, feed: bytes, now: dt.datetime) -> list[dict]:
+        """The provincial news stream with ``site_id``'s items read from ``feed`` (its Atom bytes).
+        Raises :class:`parse.SourceError` on a feed the aggregator would refuse."""
+        items, _notes = normalise.feed_items(parse.parse_feed(feed), now, self.keep, self.limits.clock_skew)
+        self.items[site_id] = normalise.due_items(items, now, self.limits.clock_skew)[0]
+        news = merge.news_stream([(u, self.items[u["ma"]]) for u in self.units], self.keep)
+        for item in news:  # as AggregateGenerator.generate_context reads ket-qua.json
+            item["ngay_dt"] = dt.datetime.fromisoformat(item["ngay"]) if item.get("ngay") else None
+        return news
+
+
+def follower(project: Project, now: dt.datetime):
+    """The preview's follower (``portal.live``): after a unit's item is re-rendered, the provincial pages
+    that show the news. None when the province aggregates nothing yet (no registry or no result)."""
+    try:
+        news = WarmNews(project, now)
+    except LookupError:
+        return None
+
+    def follow(site_id: str, folder: Path, live) -> list[str]:
+        """Files written (relative to ``folder``, the preview's root) for an edit of ``site_id``."""
+        if not news.local(site_id):
+            return []
+        feed = next((base / site_id / FEED for base in (folder, project.output) if (base / site_id / FEED).is_file()),
+                    None)
+        province = live.site(news.province_id)
+        generator = province.generator(AggregateGenerator) if province else None
+        if feed is None or generator is None or not generator.result:
+            return []
+        try:
+            merged = news.merged(site_id, feed.read_bytes(), now)
+        except parse.SourceError as exc:
+            logger.warning("tong-hop: bản tin của %s không đọc được (%s); trang tổng hợp giữ bản trước.", site_id, exc)
+            return []
+        writer = _Writer(province.folder, province.settings)
+        generator.write_news(writer, merged)
+        feeds = {f"tong-hop/feeds/{name}" for name in ("all.atom.xml", "all.rss.xml")}  # written by the generator
+        return [f"{news.province_id}/{name}" for name in sorted(writer.written | feeds)]
+
+    return follow
+
+
+class _Writer(FeedWriter):
+    """Pelican's writer, remembering what it wrote (every call writes: these pages all show the news)."""
+
+    def __init__(self, output_path: Path, settings: dict):
+        super().__init__(str(output_path), settings=settings)
+        self.written: set[str] = set()
+
+    def _open_w(self, filename, encoding, override=False):
+        self.written.add(Path(filename).relative_to(self.output_path).as_posix())
+        return super()._open_w(filename, encoding, override=True)
