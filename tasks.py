@@ -12,6 +12,7 @@
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
     invoke matrix --since <git-ref>               sites affected by a change (JSON, for CI)
     invoke bench [--quick]                        benchmark against plain Pelican and Hugo
+    invoke bench-serve [--sites 4 --items 250]   the warm editing loop alone: save → open tab shows it
     invoke bench-search [--query "..."]           bytes one search fetches on the provincial portal
     invoke lock [--upgrade]                       resolve requirements*.txt into hashed requirements*.lock
     invoke clean                                  remove output/
@@ -501,6 +502,28 @@ def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=1):
     suite.save(data, path)
     print(suite.table(data))
     print(f"\nĐã ghi {path}")
+
+
+@task(help={
+    "sites": "số cổng của tỉnh tổng hợp (mặc định 20)",
+    "items": "số tin bài mỗi cổng (mặc định 1000)",
+    "no_hugo": "không đo cùng thao tác với hugo server",
+})
+def bench_serve(c, sites=20, items=1000, no_hugo=False):
+    """The warm editing loop alone: a title saved → both tabs (item, provincial overview) show it (bench/warm.py)."""
+    import json
+    import subprocess
+
+    from bench import suite, synth, warm
+
+    work = _project().folder("bench") / f"xem-thu-{sites}x{items}"
+    ours = work / "tinh"
+    synth.generate(ours, int(sites), int(items), ROOT / "content")
+    suite.project(ours, ROOT)
+    for step in (["build"], ["aggregate", "--as-of", suite.AS_OF], ["build", "--site", "tinh"]):
+        subprocess.run([sys.executable, "-m", "invoke", *step], cwd=ours, check=True, stdout=subprocess.DEVNULL)
+    item = sorted((ours / "content" / "don-vi-001" / "tin-tuc").glob("*.md"))[0]
+    print(json.dumps(warm.measure(ours, "don-vi-001", item, hugo=not no_hugo), ensure_ascii=False, indent=2))
 
 
 @task(iterable=["query"], help={
