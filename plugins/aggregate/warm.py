@@ -16,8 +16,8 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from portal.feeds import FeedWriter
 from portal.project import Project
+from portal.warm import SelectiveWriter
 
 from . import merge, normalise, parse, pipeline
 from .pages import AggregateGenerator
@@ -77,7 +77,7 @@ def follower(project: Project, now: dt.datetime):
         except parse.SourceError as exc:
             logger.warning("tong-hop: bản tin của %s không đọc được (%s); trang tổng hợp giữ bản trước.", site_id, exc)
             return []
-        writer = _Writer(province.folder, province.settings)
+        writer = _NewsWriter(province.folder, province.settings, generator.result["tin_tuc"], merged)
         generator.write_news(writer, merged)
         feeds = {f"tong-hop/feeds/{name}" for name in ("all.atom.xml", "all.rss.xml")}  # written by the generator
         return [f"{news.province_id}/{name}" for name in sorted(writer.written | feeds)]
@@ -85,13 +85,14 @@ def follower(project: Project, now: dt.datetime):
     return follow
 
 
-class _Writer(FeedWriter):
-    """Pelican's writer, remembering what it wrote (every call writes: these pages all show the news)."""
+class _NewsWriter(SelectiveWriter):
+    """Writes every page that shows the news, except the pages of the news list whose items are the same
+    as before the edit (a summary edited on page 7 of 100 renders page 7)."""
 
-    def __init__(self, output_path: Path, settings: dict):
-        super().__init__(str(output_path), settings=settings)
-        self.written: set[str] = set()
+    def __init__(self, output_path: Path, settings: dict, before: list[dict], after: list[dict]):
+        super().__init__(output_path, settings)
+        self.before, self.same_length = before, len(before) == len(after)
 
-    def _open_w(self, filename, encoding, override=False):
-        self.written.add(Path(filename).relative_to(self.output_path).as_posix())
-        return super()._open_w(filename, encoding, override=True)
+    def page_wanted(self, page) -> bool:
+        first = page.start_index() - 1
+        return not self.same_length or page.object_list != self.before[first:first + len(page.object_list)]

@@ -1,10 +1,11 @@
 """The warm editing loop, measured as an editor lives it: a file saved on disk → the open tab shows it.
 
 :func:`measure` starts ``invoke serve --site SITE`` on a built and aggregated project (the suite's state
-after ``ours_aggregate``), opens the item's page and the provincial overview (``tong-hop/``) in headless
-Chromium, writes a new title into the item's file, and times until both tabs, reloaded by the preview's
-live reload, show it. The same edit is then timed with ``hugo server`` over the Hugo baseline of the site
-(:func:`bench.baselines.hugo_tree`): the item's page only, Hugo having no provincial aggregate.
+after ``ours_aggregate``), opens the item's page and the page of the provincial news list that lists it
+(``tong-hop/tin-tuc/``) in headless Chromium, writes a new summary (``tom_tat``) into the item's file, and
+times until both tabs, reloaded by the preview's live reload, show it. The same kind of edit is then timed
+with ``hugo server`` over the Hugo baseline of the site (:func:`bench.baselines.hugo_tree`), whose front
+matter has no summary: the title, on the item's page only, Hugo having no provincial aggregate.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ READY_SECONDS = 900  # how long a server may take to start (the warm one builds,
 
 
 def measure(project: Path, site: str, item: Path, hugo: bool = True) -> dict:
-    """``seconds``: file write → Chromium sees the new title on the item's page and the provincial overview;
+    """``seconds``: file write → Chromium sees the new summary on the item's page and on the page of the
+    provincial news list (``tong-hop/tin-tuc/``) that lists it;
     ``memory_mb``: the warm server's RSS (process tree); ``hugo_server_seconds``: the same edit with
     ``hugo server`` (None when ``hugo`` is False or Hugo is missing). The item's file is restored after."""
     from portal.document import load
@@ -45,8 +47,8 @@ def measure(project: Path, site: str, item: Path, hugo: bool = True) -> dict:
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_http(base + "/__xem-thu/phien-ban", server)
-        pages = [f"{base}/{site}/{doc.url}", f"{base}/{province}/tong-hop/"]
-        result["seconds"] = _edit_seen(item, original, pages, original.replace('tieu_de: "', f'tieu_de: "{MARK} ', 1))
+        pages = [f"{base}/{site}/{doc.url}", _listing(f"{base}/{province}/tong-hop/tin-tuc/", doc.url)]
+        result["seconds"] = _edit_seen(item, original, pages, _with_summary(original))
         rss, _pss = _tree_kb(server.pid)
         result["memory_mb"] = round(rss / 1024, 1)
     finally:
@@ -74,6 +76,27 @@ def _edit_seen(item: Path, original: str, urls: list[str], edited: str) -> float
             tab.wait_for_function(f"() => document.body && document.body.innerText.includes({MARK!r})",
                                   polling=10, timeout=120_000)
         return round(time.perf_counter() - started, 3)
+
+
+def _with_summary(text: str) -> str:
+    """The item with MARK at the start of its summary (``tom_tat``): shown on its page and on the provincial
+    news list, and it leaves the item's address and place in the lists as they were."""
+    if re.search(r"(?m)^tom_tat: ", text):
+        return re.sub(r"(?m)^tom_tat: (\"?)", lambda m: f"tom_tat: {m.group(1)}{MARK} ", text, count=1)
+    return text.replace("\n---\n", f"\ntom_tat: {MARK}\n---\n", 1)
+
+
+def _listing(first: str, item_url: str) -> str:
+    """The page of the provincial news list (``tong-hop/tin-tuc/``) that lists the item."""
+    url, number = first, 1
+    while True:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            if item_url in answer.read().decode("utf-8"):
+                return url
+        number += 1
+        if number > 1000:
+            raise LookupError(f"{item_url} is on no page of {first}")
+        url = f"{first}trang-{number}.html"
 
 
 def _hugo(project: Path, site: str, item: Path) -> float | None:

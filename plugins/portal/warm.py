@@ -174,34 +174,32 @@ class WarmError(Exception):
         super().__init__(f"{len(problems)} vấn đề")
 
 
-class WarmWriter(FeedWriter):
-    """Pelican's writer, writing only the pages and feeds that are handed ``item``.
+class SelectiveWriter(FeedWriter):
+    """Pelican's writer that writes only what :meth:`wanted` and, page by page of a paginated list,
+    :meth:`page_wanted` accept, and remembers what it wrote (relative to its output folder)."""
 
-    A paginated list writes only its page that holds the item; every page when the edit moved items
-    from page to page (a new date, a new item)."""
-
-    def __init__(self, output_path, settings, item, moved: bool):
+    def __init__(self, output_path, settings):
         super().__init__(str(output_path), settings=settings)
-        self.item, self.moved = item, moved
         self.written: set[str] = set()
 
-    def shows(self, value) -> bool:
-        if value is self.item:
-            return True
-        if isinstance(value, (list, tuple)):
-            return any(v is self.item or (isinstance(v, tuple) and self.shows(v)) for v in value)
-        items = getattr(value, "items", None)  # a portal section
-        return isinstance(items, list) and any(v is self.item for v in items)
+    def wanted(self, kwargs: dict) -> bool:
+        return True
+
+    def page_wanted(self, page) -> bool:
+        return True
+
+    def feed_wanted(self, elements) -> bool:
+        return True
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
                    feed_title=None):
-        if not self.shows(elements):
+        if not self.feed_wanted(elements):
             return None
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
-        if not name or not any(self.shows(v) for v in kwargs.values()):
+        if not name or not self.wanted(kwargs):
             return None
         if paginated is None:
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
@@ -210,7 +208,7 @@ class WarmWriter(FeedWriter):
                                       override_output, url, **kwargs)
         per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
         paginators = {key: Paginator(name, url, val, self.settings, per_page) for key, val in paginated.items()}
-        # Pelican's own pagination (Writer.write_file), page by page, skipping pages without the item.
+        # Pelican's own pagination (Writer.write_file), page by page, skipping the pages not wanted.
         for number in range(1, next(iter(paginators.values())).num_pages + 1):
             local = dict(kwargs)
             for key, paginator in paginators.items():
@@ -219,9 +217,9 @@ class WarmWriter(FeedWriter):
                               f"{key}_previous_page": paginator.page(number - 1) if number > 1 else None,
                               f"{key}_next_page": paginator.page(number + 1) if number < paginator.num_pages
                               else None})
-            if self.moved or any(self.shows(p.object_list) for p in (local[f"{k}_page"] for k in paginators)):
-                self._render(template, context, local[f"{next(iter(paginators))}_page"].save_as, local,
-                             relative_urls)
+            pages = [local[f"{key}_page"] for key in paginators]
+            if any(self.page_wanted(page) for page in pages):
+                self._render(template, context, pages[0].save_as, local, relative_urls)
         return None
 
     def _render(self, template, context, name, kwargs, relative_urls) -> None:
@@ -232,8 +230,7 @@ class WarmWriter(FeedWriter):
         local["output_file"] = name
         local.update(kwargs)
         html = template.render(local)
-        path = sanitised_join(self.output_path, name)
-        with self._open_w(path, "utf-8", override=True) as handle:
+        with self._open_w(sanitised_join(self.output_path, name), "utf-8", override=True) as handle:
             handle.write(html)
 
     def _open_w(self, filename, encoding, override=False):
@@ -242,6 +239,32 @@ class WarmWriter(FeedWriter):
         os.makedirs(os.path.dirname(filename), exist_ok=True)
         self.written.add(Path(os.path.relpath(filename, self.output_path)).as_posix())
         return super()._open_w(filename, encoding, override=True)
+
+
+class WarmWriter(SelectiveWriter):
+    """Writes only the pages and feeds that are handed ``item``: of a paginated list, only its page that
+    holds the item; every page when the edit moved items from page to page (a new date, a new item)."""
+
+    def __init__(self, output_path, settings, item, moved: bool):
+        super().__init__(output_path, settings)
+        self.item, self.moved = item, moved
+
+    def shows(self, value) -> bool:
+        if value is self.item:
+            return True
+        if isinstance(value, (list, tuple)):
+            return any(v is self.item or (isinstance(v, tuple) and self.shows(v)) for v in value)
+        items = getattr(value, "items", None)  # a portal section
+        return isinstance(items, list) and any(v is self.item for v in items)
+
+    def wanted(self, kwargs: dict) -> bool:
+        return any(self.shows(v) for v in kwargs.values())
+
+    def page_wanted(self, page) -> bool:
+        return self.moved or self.shows(page.object_list)
+
+    def feed_wanted(self, elements) -> bool:
+        return self.shows(elements)
 
 
 def _nothing(*_args, **_kwargs) -> None:
