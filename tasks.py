@@ -198,7 +198,7 @@ def _live_preview(project: Project, site=None):
     from portal.live import LivePreview
 
     print("Đang đọc các cổng vào bộ nhớ để xem thử nhanh...")
-    follow = follower(project, schedule.now())
+    follow = follower(project, schedule.now(), prime=[site] if site else None)
     live = LivePreview(project, [site] if site else None, followers=(follow,) if follow else ())
     live.start()
     return live

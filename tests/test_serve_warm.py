@@ -122,3 +122,16 @@ def test_a_change_outside_an_item_rebuilds_the_site_and_reports_its_problems_to_
     problems = live.state()["van_de"]
     assert problems and all(p["path"] == f"content/{UNIT}/site.yaml" for p in problems)
     assert any(p["field"] == "cap" for p in problems)
+
+
+def test_a_feed_parsed_entry_by_entry_reads_as_the_whole_feed(preview):
+    """aggregate.warm.FeedEntries parses only the entries it has not seen: the same items as parse_feed."""
+    from aggregate.parse import parse_feed
+    from aggregate.warm import FeedEntries
+
+    root, _live, _base = preview
+    feed = (root / "output" / UNIT / "feeds" / "all.atom.xml").read_bytes()
+    entries = FeedEntries()
+    assert entries.parse(feed) == parse_feed(feed) and len(parse_feed(feed)) >= 2
+    edited = feed.replace("nhiệm vụ số 2".encode(), "nhiệm vụ số 2 sửa".encode())
+    assert edited != feed and entries.parse(edited) == parse_feed(edited)

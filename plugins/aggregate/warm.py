@@ -12,8 +12,10 @@ and has the provincial site's warm generator write the pages that show the news
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 
 from portal.project import Project
@@ -36,6 +38,7 @@ class WarmNews:
         registry = site.config["tong_hop"]
         self.province_id, self.keep, self.limits = site.id, registry.get("so_tin_moi_nguon", 50), limits
         self.units = pipeline.units(project, registry)
+        self.entries: dict[str, FeedEntries] = {}  # a unit → its feed's entries parsed so far
         store = Store(project.folder(FOLDER))
         self.items = {u["ma"]: normalise.due_items(store.channel(u["ma"], "tin-tuc")["data"] or [], now,
                                                    limits.clock_skew)[0] for u in self.units}
@@ -46,7 +49,8 @@ class WarmNews:
     def merged(self, site_id: str, feed: bytes, now: dt.datetime) -> list[dict]:
         """The provincial news stream with ``site_id``'s items read from ``feed`` (its Atom bytes).
         Raises :class:`parse.SourceError` on a feed the aggregator would refuse."""
-        items, _notes = normalise.feed_items(parse.parse_feed(feed), now, self.keep, self.limits.clock_skew)
+        entries = self.entries.setdefault(site_id, FeedEntries())
+        items, _notes = normalise.feed_items(entries.parse(feed), now, self.keep, self.limits.clock_skew)
         self.items[site_id] = normalise.due_items(items, now, self.limits.clock_skew)[0]
         news = merge.news_stream([(u, self.items[u["ma"]]) for u in self.units], self.keep)
         for item in news:  # as AggregateGenerator.generate_context reads ket-qua.json
@@ -54,13 +58,44 @@ class WarmNews:
         return news
 
 
-def follower(project: Project, now: dt.datetime):
+class FeedEntries:
+    """:func:`parse.parse_feed` of a unit's own Atom feed, entry by entry: an edit changes one entry of
+    the feed, and only that entry is parsed again (each with the feed's head, so relative links resolve
+    as in the whole feed). A feed not cut as expected is parsed whole."""
+
+    ENTRY = re.compile(rb"(?=<entry[\s>])")
+
+    def __init__(self):
+        self.parsed: dict[bytes, list[dict]] = {}
+
+    def parse(self, body: bytes) -> list[dict]:
+        start, end = body.find(b"<entry"), body.rfind(b"</feed>")
+        if start < 0 or end < start:
+            return parse.parse_feed(body)
+        head, tail = body[:start], body[end:]
+        seen, self.parsed = self.parsed, {}
+        items = []
+        for chunk in self.ENTRY.split(body[start:end]):
+            if chunk.strip():
+                self.parsed[chunk] = seen[chunk] if chunk in seen else parse.parse_feed(head + chunk + tail)
+                items += self.parsed[chunk]
+        return items
+
+
+def follower(project: Project, now: dt.datetime, prime: list[str] | None = None):
     """The preview's follower (``portal.live``): after a unit's item is re-rendered, the provincial pages
-    that show the news. None when the province aggregates nothing yet (no registry or no result)."""
+    that show the news. None when the province aggregates nothing yet (no registry or no result).
+    The published feeds of the units in ``prime`` (every local unit when None) are parsed now, entry by
+    entry, so that their first edit parses only its own entry."""
     try:
         news = WarmNews(project, now)
     except LookupError:
         return None
+    for unit in news.units:
+        feed = project.output / unit["ma"] / FEED
+        if unit["noi_bo"] and (prime is None or unit["ma"] in prime) and feed.is_file():
+            with contextlib.suppress(parse.SourceError):  # refused again, and reported, when the unit is edited
+                news.entries.setdefault(unit["ma"], FeedEntries()).parse(feed.read_bytes())
 
     def follow(site_id: str, folder: Path, live) -> list[str]:
         """Files written (relative to ``folder``, the preview's root) for an edit of ``site_id``."""

@@ -47,7 +47,7 @@
         }
         seen = state.phien_ban;
         show(state.van_de);
-        setTimeout(poll, 200);
+        setTimeout(poll, 100);
       })
       .catch(function () { setTimeout(poll, 1000); });  // the preview restarting: try again
   }
