@@ -44,7 +44,8 @@ class LivePreview:
         self.problems: dict[str, list[Problem]] = {}  # a refused file → its problems (until mended)
         self.moved: dict[str, str] = {}  # an item's old address → its new one (URL paths), for open tabs
         self._sites: dict[str, WarmSite] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # one change at a time
+        self._snapshot = {"phien_ban": 0, "van_de": []}  # what open tabs are told
         self.moment = Moment.of(project, None)
         self._province: dict = {}
 
@@ -76,10 +77,14 @@ class LivePreview:
             return self._sites[site_id]
 
     def state(self) -> dict:
-        """What open tabs poll: the version and every refused file's problems, as text and as fields."""
-        with self._lock:
-            problems = [p for path in sorted(self.problems) for p in self.problems[path]]
-            return {"phien_ban": self.version, "van_de": [dict(p.as_dict(), van_ban=p.format()) for p in problems]}
+        """What open tabs poll: the version and every refused file's problems (as text and as fields). Read
+        without waiting for an edit under way: a snapshot, replaced when a change is done."""
+        return self._snapshot
+
+    def _publish(self) -> None:
+        problems = [p for path in sorted(self.problems) for p in self.problems[path]]
+        self._snapshot = {"phien_ban": self.version,
+                          "van_de": [dict(p.as_dict(), van_ban=p.format()) for p in problems]}
 
     def apply(self, paths: list[Path]) -> list[str]:
         """Take saved files (absolute paths); returns one line per file or site for the terminal."""
@@ -98,6 +103,7 @@ class LivePreview:
                 lines.append(self._edit(site, path))
             if cold:
                 lines += self._rebuild(sorted(cold))
+            self._publish()
         return lines
 
     def _edit(self, site: WarmSite, path: Path) -> str:

@@ -7,7 +7,8 @@ leaves them out too (404), so what an editor sees locally is what citizens will 
 With a warm preview (:class:`portal.live.LivePreview`) the handler also serves the pages the preview
 re-rendered (its folder, in front of ``output/``) and live reload: every HTML page it serves gets one
 ``<script src>`` of this server's own (:data:`RELOAD_SCRIPT`, same origin, so the pages' CSP
-``script-src 'self'`` allows it; nothing inline), which polls :data:`VERSION_PATH` and reloads the tab
+``script-src 'self'`` allows it; nothing inline), which polls :data:`VERSION_PATH` every 100 ms (short
+requests: a held connection per tab would soon use up the browser's six per host) and reloads the tab
 when the version moves, and shows a refused file's problems over the page. Only served bytes change:
 the files in ``output/`` never carry the script.
 """

@@ -42,7 +42,7 @@
       .then(function (r) { return r.json(); })
       .then(function (state) {
         if (seen !== null && state.phien_ban !== seen) {
-          location.reload();
+          location.replace(location.href);  // a navigation: theme files come from the cache, unchecked
           return;
         }
         seen = state.phien_ban;

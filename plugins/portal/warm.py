@@ -31,7 +31,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-from . import check, content_types, history, paths, render, sanitize
+from . import check, content_types, exports, history, paths, render, sanitize
 from .feeds import FeedWriter
 from .problems import ERROR, Problem, relpath
 from .project import Project
@@ -136,8 +136,14 @@ class WarmSite:
             writer = WarmWriter(self.folder, self.settings, item, moved=self._order() != before)
             with _quiet():
                 for generator in self.generators:
-                    if isinstance(generator, REBUILT):
+                    if isinstance(generator, PortalGenerator):
+                        generator.write_pages(writer)
+                    elif isinstance(generator, REBUILT):
                         generator.generate_output(writer)
+                if _in_exports(old, item):
+                    exports.write_all(self.context, self.settings)
+                    writer.written.update(("sitemap.xml", "robots.txt",
+                                           *(f"du-lieu/{t}.json" for t in exports.EXPORT_TYPES)))
             result.written = sorted(writer.written)
         result.seconds = time.perf_counter() - started
         return result
@@ -265,6 +271,15 @@ class WarmWriter(SelectiveWriter):
 
     def feed_wanted(self, elements) -> bool:
         return self.shows(elements)
+
+
+def _in_exports(old, new) -> bool:
+    """Whether the exports (JSON of văn bản and thủ tục, sitemap.xml) show what changed: an item of an
+    exported type, or an address or date (the sitemap's) that moved."""
+    def sitemap(item):
+        return None if item is None else (item.url, getattr(item, "modified", None), getattr(item, "date", None))
+
+    return getattr(new, "portal_type", None) in exports.EXPORT_TYPES or sitemap(old) != sitemap(new)
 
 
 def _nothing(*_args, **_kwargs) -> None:
