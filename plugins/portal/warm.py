@@ -106,6 +106,8 @@ class WarmSite:
             for generator in self.generators:
                 if hasattr(generator, "refresh_metadata_intersite_links"):
                     generator.refresh_metadata_intersite_links()
+        for generator in self.generators:
+            _compile_templates(generator)
 
     def generator(self, kind: type):
         return next((g for g in self.generators if isinstance(g, kind)), None)
@@ -280,6 +282,17 @@ def _in_exports(old, new) -> bool:
         return None if item is None else (item.url, getattr(item, "modified", None), getattr(item, "date", None))
 
     return getattr(new, "portal_type", None) in exports.EXPORT_TYPES or sitemap(old) != sitemap(new)
+
+
+def _compile_templates(generator) -> None:
+    """Load every template of the generator's Jinja environment now (from the bytecode cache when it holds
+    them), so that the first edit renders with compiled templates too."""
+    env = getattr(generator, "env", None)
+    if env is None:
+        return
+    for name in env.list_templates(extensions=["html"]):
+        with contextlib.suppress(Exception):  # a template that does not load fails where it is used, as always
+            env.get_template(name)
 
 
 def _nothing(*_args, **_kwargs) -> None:
