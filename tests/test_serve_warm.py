@@ -135,3 +135,27 @@ def test_a_feed_parsed_entry_by_entry_reads_as_the_whole_feed(preview):
     assert entries.parse(feed) == parse_feed(feed) and len(parse_feed(feed)) >= 2
     edited = feed.replace("nhiệm vụ số 2".encode(), "nhiệm vụ số 2 sửa".encode())
     assert edited != feed and entries.parse(edited) == parse_feed(edited)
+
+
+def test_a_fault_of_ours_while_rendering_is_the_files_problem_and_the_preview_goes_on(preview, monkeypatch):
+    """An unexpected exception in the warm render: a system-fault problem for that file (traceback in a log),
+    the last good pages stay, and the next save is read and rendered again from the files."""
+    from portal import warm
+
+    root, live, _base = preview
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("hỏng khi dựng")
+
+    monkeypatch.setattr(warm.WarmWriter, "write_file", broken)
+    version = live.state()["phien_ban"]
+    live.apply([_save(root, "nhiệm vụ số 2", "nhiệm vụ số 2 lần một")])
+    problems = live.state()["van_de"]
+    assert live.state()["phien_ban"] == version
+    assert [p["code"] for p in problems] == ["loi-he-thong"] and problems[0]["path"] == ITEM.as_posix()
+    assert "RuntimeError" in problems[0]["van_ban"] and "Lỗi hệ thống" in problems[0]["van_ban"]
+    monkeypatch.undo()
+    live.apply([_save(root, "lần một", "lần hai")])
+    assert live.state()["van_de"] == [] and live.state()["phien_ban"] == version + 1
+    page = next((live.folder / UNIT / "tin-tuc").glob("*nhiem-vu-so-2-lan-hai*.html"))
+    assert "nhiệm vụ số 2 lần hai" in page.read_text(encoding="utf-8")

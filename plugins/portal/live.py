@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from . import check, sites
+from . import check, crashes, sites
 from .build import Moment, build_province
 from .problems import ERROR, Problem, relpath
 from .project import Project
@@ -74,6 +74,9 @@ class LivePreview:
                                                     self.moment.as_of, self.folder)
                 except WarmError:
                     return None
+                except Exception:  # a fault of ours: the site is built cold on each change, as before
+                    logger.exception("xem-thu: không đọc được cổng %s vào bộ nhớ", site_id)
+                    return None
             return self._sites[site_id]
 
     def state(self) -> dict:
@@ -107,7 +110,13 @@ class LivePreview:
         return lines
 
     def _edit(self, site: WarmSite, path: Path) -> str:
-        edit = site.edit(path)
+        try:
+            edit = site.edit(path)
+        except Exception as exc:  # noqa: BLE001 - a fault of ours: this file's problem, the preview goes on
+            self._sites.pop(site.site_id, None)  # it may be half-updated: read again from the files next time
+            rel = relpath(path, self.project.root)
+            self.problems[rel] = [crashes.problem(self.project.root, rel, exc, "xem-thu")]
+            return self.problems[rel][0].format()
         if not edit.ok:
             self.problems[edit.path] = edit.problems  # shown in open tabs; no page changed, none reloads
             errors = sum(p.severity == ERROR for p in edit.problems)
