@@ -120,7 +120,8 @@ class LivePreview:
         if not edit.ok:
             self.problems[edit.path] = edit.problems  # shown in open tabs; no page changed, none reloads
             errors = sum(p.severity == ERROR for p in edit.problems)
-            return f"{edit.path}: {errors} lỗi, trang cũ được giữ nguyên (xem chi tiết trong trình duyệt)."
+            head = f"{edit.path}: {errors} lỗi, trang cũ được giữ nguyên (trình duyệt cũng hiện các lỗi này):"
+            return "\n".join([head, *(p.format() for p in edit.problems)])
         self.problems.pop(edit.path, None)
         written = [f"{site.site_id}/{name}" for name in edit.written]
         if edit.moved:
