@@ -90,7 +90,11 @@ def test_a_saved_item_reloads_the_open_tabs_of_its_page_and_of_the_provincial_ov
     # The published output is untouched: no script, no edit (the next invoke build publishes it).
     published = (root / "output").joinpath(_item_url(root).lstrip("/")).read_text(encoding="utf-8")
     assert RELOAD_SCRIPT not in published and "đã sửa tại chỗ" not in published
-    assert "đã sửa tại chỗ" in (live.folder / PROVINCE / "tong-hop" / "feeds" / "all.atom.xml").read_text("utf-8")
+    # The lists that show it and the unit's feeds were rendered too; the provincial feed follows.
+    for shown in (f"{UNIT}/tin-tuc/index.html", f"{UNIT}/index.html", f"{UNIT}/feeds/all.atom.xml",
+                  f"{PROVINCE}/tong-hop/tin-tuc/index.html", f"{PROVINCE}/tong-hop/feeds/all.atom.xml"):
+        assert "đã sửa tại chỗ" in (live.folder / shown).read_text(encoding="utf-8"), shown
+    assert "nhiem-vu-so-2-da-sua-tai-cho" in (live.folder / UNIT / "sitemap.xml").read_text(encoding="utf-8")
 
 
 def test_a_saved_item_with_an_error_shows_its_problem_and_keeps_the_last_good_page(preview):
@@ -111,6 +115,7 @@ def test_a_saved_item_with_an_error_shows_its_problem_and_keeps_the_last_good_pa
         page.wait_for_function("() => document.body.innerText.includes('Đoạn mới thêm.')", timeout=15_000)
         assert page.locator("#xem-thu-van-de").count() == 0
     assert live.state()["van_de"] == []
+    assert not (live.folder / UNIT / "du-lieu").exists()  # a body edit of a news item: the exports stand
 
 
 def test_a_change_outside_an_item_rebuilds_the_site_and_reports_its_problems_to_the_tabs(preview):
