@@ -3,7 +3,7 @@
     invoke build [--site ID ...] [--production] [--as-of D]   build sites into output/<site>/
     invoke check [--site ID ...] [--as-of D]       validate content without building
     invoke check --fix [--dry-run]                mend NFC and look-alike letters in place, then validate
-    invoke serve [--port 8000]                    preview with rebuild on change
+    invoke serve [--port 8000]                    warm preview: a saved item re-rendered alone, live reload
     invoke cms [--site ID]                        web editor (Decap CMS) on 127.0.0.1, saving to this git repo
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke import-docx FILE --site X --type TYPE  import a Word file as a new item (import-pdf: a text PDF)
@@ -12,6 +12,7 @@
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
     invoke matrix --since <git-ref>               sites affected by a change (JSON, for CI)
     invoke bench [--quick]                        benchmark against plain Pelican and Hugo
+    invoke bench-serve [--sites 4 --items 250]   the warm editing loop alone: save → open tab shows it
     invoke bench-search [--query "..."]           bytes one search fetches on the provincial portal
     invoke lock [--upgrade]                       resolve requirements*.txt into hashed requirements*.lock
     invoke clean                                  remove output/
@@ -166,38 +167,51 @@ def check(c, site=None, as_of="", fix=False, dry_run=False):
         raise Exit(code=1)
 
 
-@task(help={"port": "cổng mạng của máy chủ xem thử", "site": "chỉ xây dựng lại cổng này"})
+@task(help={"port": "cổng mạng của máy chủ xem thử",
+            "site": "chỉ giữ sẵn trong bộ nhớ cổng này (và cổng tỉnh); các cổng khác được đọc khi có tệp đổi"})
 def serve(c, port=8000, site=None):
-    """Preview output/ at http://localhost:PORT/ and rebuild a site whenever its files change."""
+    """Preview output/ at http://localhost:PORT/, warm: a saved item is re-rendered alone and open tabs reload.
+
+    Builds first, then keeps every site (or --site and the provincial site) read in memory (portal.live);
+    a saved item shows in the open tab within a second, its problems too; other changes rebuild the site.
+    """
     project = _project()
     _sites(project, [site] if site else None)
-    build_province(project, [site] if site else None)
+    _report(build_province(project, [site] if site else None))
     from portal.preview import PreviewHandler
 
-    handler = functools.partial(PreviewHandler, directory=str(OUTPUT))
+    live = _live_preview(project, site)
+    handler = functools.partial(PreviewHandler, directory=str(OUTPUT), live=live)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Đang phục vụ {OUTPUT} tại http://localhost:{port}/ (Ctrl+C để dừng)")
     try:
-        _rebuild_on_change(project, site)
+        _rebuild_on_change(project, live)
     except KeyboardInterrupt:
         server.shutdown()
 
 
-def _rebuild_on_change(project: Project, site=None) -> None:
-    """Rebuild the site whose files change (every site on a theme or plugin change) until Ctrl+C."""
+def _live_preview(project: Project, site=None):
+    """The warm preview (portal.live) with the aggregation's follower: the provincial news pages follow a
+    unit's edit."""
+    from aggregate.warm import follower
+    from portal.live import LivePreview
+
+    print("Đang đọc các cổng vào bộ nhớ để xem thử nhanh...")
+    follow = follower(project, schedule.now(), prime=[site] if site else None)
+    live = LivePreview(project, [site] if site else None, followers=(follow,) if follow else ())
+    live.start()
+    return live
+
+
+def _rebuild_on_change(project: Project, live) -> None:
+    """Re-render each saved item (rebuild a site on any other change) until Ctrl+C (portal.live)."""
     from watchfiles import watch
 
-    content = project.content
     shared = (project.root / "themes", project.root / "plugins", project.settings_file)
-    for changes in watch(content, *shared):
-        paths = [Path(p) for _, p in changes]
-        if any(not p.is_relative_to(content) for p in paths):
-            targets = [site] if site else None  # theme or plugin changed: every site
-        else:
-            targets = sorted({p.relative_to(content).parts[0] for p in paths})
-        print(f"Thay đổi: {', '.join(str(p.relative_to(project.root)) for p in paths[:5])} → xây dựng lại")
-        _report(build_province(project, targets))
+    for changes in watch(project.content, *shared, debounce=400, step=20):
+        for line in live.apply(sorted({Path(p) for _, p in changes})):
+            print(line)
 
 
 @task(help={
@@ -232,7 +246,9 @@ def cms(c, site="", port=8000, host="127.0.0.1", import_port=8082):
               "Hãy commit, xóa hoặc thêm chúng vào .gitignore trước khi biên tập.")
     try:
         output = project.output
-        with local.editor(project.root, output, host, int(port), log=project.cache / "decap-server.log") as base:
+        live = _live_preview(project, site or None)
+        with local.editor(project.root, output, host, int(port), log=project.cache / "decap-server.log",
+                          live=live) as base:
             shown = [site] if site else sorted(p.name for p in output.iterdir() if (p / ADMIN / "index.html").is_file())
             print("Trình biên tập (chỉ trên máy này, lưu thẳng vào kho git tại " + str(project.root) + "):")
             print("\n".join(f"    {s}: {local.admin_url(base, s)}" for s in shown))
@@ -240,7 +256,7 @@ def cms(c, site="", port=8000, host="127.0.0.1", import_port=8082):
             print(f"Nhập từ Word/PDF: {importing.url}")
             print(f"Xem thử các cổng: {base}/ (Ctrl+C để dừng)")
             try:
-                _rebuild_on_change(project, site or None)
+                _rebuild_on_change(project, live)
             finally:
                 importing.shutdown()
     except local.LocalEditorError as exc:
@@ -486,6 +502,28 @@ def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=1):
     suite.save(data, path)
     print(suite.table(data))
     print(f"\nĐã ghi {path}")
+
+
+@task(help={
+    "sites": "số cổng của tỉnh tổng hợp (mặc định 20)",
+    "items": "số tin bài mỗi cổng (mặc định 1000)",
+    "no_hugo": "không đo cùng thao tác với hugo server",
+})
+def bench_serve(c, sites=20, items=1000, no_hugo=False):
+    """The warm editing loop alone: a title saved → both tabs (item, provincial overview) show it (bench/warm.py)."""
+    import json
+    import subprocess
+
+    from bench import suite, synth, warm
+
+    work = _project().folder("bench") / f"xem-thu-{sites}x{items}"
+    ours = work / "tinh"
+    synth.generate(ours, int(sites), int(items), ROOT / "content")
+    suite.project(ours, ROOT)
+    for step in (["build"], ["aggregate", "--as-of", suite.AS_OF], ["build", "--site", "tinh"]):
+        subprocess.run([sys.executable, "-m", "invoke", *step], cwd=ours, check=True, stdout=subprocess.DEVNULL)
+    item = sorted((ours / "content" / "don-vi-001" / "tin-tuc").glob("*.md"))[0]
+    print(json.dumps(warm.measure(ours, "don-vi-001", item, hugo=not no_hugo), ensure_ascii=False, indent=2))
 
 
 @task(iterable=["query"], help={

@@ -32,6 +32,7 @@ logger = logging.getLogger("pelican.plugins.aggregate.pages")  # under "pelican"
 PAGES = {"tong-hop/index.html": "tong-hop", "tong-hop/thu-tuc/index.html": "tong-hop-thu-tuc",
          "tong-hop/van-ban/index.html": "tong-hop-van-ban", "tong-hop/tuan-thu/index.html": "tong-hop-tuan-thu",
          "tong-hop/nguon/index.html": "tong-hop-nguon"}
+NEWS_PAGES = ("tong-hop/index.html",)  # pages of PAGES that show the merged news (with tong-hop/tin-tuc/)
 # The pages made of remote records: result key → (page, channel, counts key, counting function).
 CATALOGS = {"thu_tuc": ("tong-hop/thu-tuc/index.html", "thu-tuc", "so_lieu_thu_tuc", merge.procedure_counts),
             "van_ban": ("tong-hop/van-ban/index.html", "van-ban", "so_lieu_van_ban", merge.document_counts)}
@@ -82,7 +83,6 @@ class AggregateGenerator(Generator):
     def generate_output(self, writer):
         if not self.result:
             return
-        relative = self.settings["RELATIVE_URLS"]
         # Catalogs first: a source left out of one must not be counted on the pages written after.
         for key, (save_as, *_rest) in CATALOGS.items():
             try:
@@ -90,18 +90,27 @@ class AggregateGenerator(Generator):
             except Exception as exc:  # noqa: BLE001 - whatever a source's data does to a template
                 self._leave_out_breaking_sources(key, exc)
                 self._write_page(writer, save_as)
-        news = self.result["tin_tuc"]
-        writer.write_file("tong-hop/tin-tuc/index.html", self.get_template("tong-hop-tin-tuc"), self.context,
-                          relative, template_name="section", paginated={"articles": news},
-                          url="tong-hop/tin-tuc/index.html", articles=news, page_name="tong-hop/tin-tuc/index")
+        self.write_news(writer)
         for save_as in PAGES:
-            if save_as not in {page for page, *_rest in CATALOGS.values()}:
+            if save_as not in {page for page, *_rest in CATALOGS.values()} | set(NEWS_PAGES):
                 self._write_page(writer, save_as)
         out = Path(self.settings["OUTPUT_PATH"]) / "tong-hop"
-        self._feeds(out / "feeds", news)
         self._exports(out / "du-lieu")
         # The units' search indexes, read by the search page from this site (same origin).
         search.copy_into(state_dir(self.settings), self.result.get("tim_kiem") or [], out.parent)
+
+    def write_news(self, writer, news: list[dict] | None = None) -> None:
+        """The pages and feeds that show the merged news: the list, the overview page, the feeds. The warm
+        preview (aggregate.warm) calls it alone with the news merged again after a unit's edit."""
+        if news is not None:
+            self.result["tin_tuc"] = news  # the dict the context's TONG_HOP is
+        news = self.result["tin_tuc"]
+        writer.write_file("tong-hop/tin-tuc/index.html", self.get_template("tong-hop-tin-tuc"), self.context,
+                          self.settings["RELATIVE_URLS"], template_name="section", paginated={"articles": news},
+                          url="tong-hop/tin-tuc/index.html", articles=news, page_name="tong-hop/tin-tuc/index")
+        for save_as in NEWS_PAGES:
+            self._write_page(writer, save_as)
+        self._feeds(Path(self.settings["OUTPUT_PATH"]) / "tong-hop" / "feeds", news)
 
     def _write_page(self, writer, save_as: str) -> None:
         writer.write_file(save_as, self.get_template(PAGES[save_as]), self.context, self.settings["RELATIVE_URLS"],

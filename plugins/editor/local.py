@@ -137,6 +137,7 @@ class EditorHandler(PreviewHandler):
     """The preview server of ``output/`` that also passes the editor's ``POST /api/v1`` to decap-server."""
 
     backend: tuple[str, int] = ("127.0.0.1", 0)  # set per server by :func:`handler_for`
+    no_reload = (ADMIN,)  # Decap CMS reloading on every save would lose what the editor is typing
     extensions_map = {**PreviewHandler.extensions_map, ".yml": "text/yaml; charset=utf-8"}
 
     def log_message(self, *args):
@@ -164,25 +165,27 @@ class EditorHandler(PreviewHandler):
         self.wfile.write(body)
 
 
-def handler_for(directory: Path, backend_url: str):
-    """A handler class serving ``directory`` and passing ``/api/v1`` to ``backend_url``."""
+def handler_for(directory: Path, backend_url: str, live=None):
+    """A handler class serving ``directory`` and passing ``/api/v1`` to ``backend_url``; with ``live`` (a
+    :class:`portal.live.LivePreview`), its pages and live reload (:mod:`portal.preview`)."""
     host, _, port = backend_url.removeprefix("http://").rpartition(":")
 
     class Handler(EditorHandler):
         backend = (host, int(port))
 
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(directory), **kwargs)
+            super().__init__(*args, directory=str(directory), live=live, **kwargs)
 
     return Handler
 
 
 @contextlib.contextmanager
-def editor(repo: Path, output: Path, host: str = "127.0.0.1", port: int = 0, log: Path | None = None):
-    """decap-server on ``repo`` and the preview server of ``output`` on ``host:port``; yields the base URL."""
+def editor(repo: Path, output: Path, host: str = "127.0.0.1", port: int = 0, log: Path | None = None, live=None):
+    """decap-server on ``repo`` and the preview server of ``output`` on ``host:port`` (warm with ``live``);
+    yields the base URL."""
     host = check_address(host)
     with decap_server(repo, host, log) as backend:
-        server = http.server.ThreadingHTTPServer((host, port), handler_for(output, backend))
+        server = http.server.ThreadingHTTPServer((host, port), handler_for(output, backend, live))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:

@@ -181,6 +181,12 @@ def validate(listed: listing.Listing, cache_dir: Path | None = None) -> SiteChec
     return result
 
 
+def load_one(path: Path, site_dir: Path, type_id: str, root: Path | None, rel: str, embeds,
+             max_bytes: int = document.MAX_FILE_BYTES) -> tuple[document.Document | None, list[Problem], bool]:
+    """One file checked alone, exactly as :func:`validate` checks each file (the preview's warm edit)."""
+    return _load(path, site_dir, type_id, root, max_bytes, embeds, rel)
+
+
 def _load(path: Path, site_dir: Path, type_id: str, root: Path | None, max_bytes: int, embeds, rel: str,
           ) -> tuple[document.Document | None, list[Problem], bool]:
     """:func:`document.load` within the time budget, never raising: (document, problems, whether the

@@ -151,6 +151,7 @@ CORE = Declaration(
         CacheFolder("build", ".cache/build", "checks, content hashes, page manifests, published fingerprints"),
         CacheFolder("jinja", ".cache/jinja", "compiled templates and what each template reads"),
         CacheFolder("bench", ".cache/bench", "invoke bench: the synthetic province and its results"),
+        CacheFolder("xem-thu", ".cache/xem-thu", "invoke serve: the pages the warm preview rendered since it started"),
     ),
     pages=(PROVINCE_INDEX,),
 )

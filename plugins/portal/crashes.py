@@ -41,6 +41,8 @@ STAGES = {
              "báo cho bộ phận kỹ thuật"),
     "xay-dung": ("xây dựng cổng này", "cổng giữ nguyên bản đã xuất bản, các cổng khác vẫn được xây dựng",
                  "báo cho bộ phận kỹ thuật"),
+    "xem-thu": ("dựng trang xem thử của tệp này", "trang xem thử giữ bản đúng gần nhất; lần lưu sau, cổng được "
+                "đọc lại từ đầu", "báo cho bộ phận kỹ thuật; trong lúc chờ, hãy lưu lại tệp"),
 }
 
 

@@ -94,6 +94,11 @@ class _Pelican:
         return Run(settings)
 
 
+def pelican_for(settings: dict):
+    """A Pelican for ``settings`` that keeps the writer its run makes (the warm preview keeps it)."""
+    return _Pelican(settings)
+
+
 def run_pelican(project: Project, checked: check.SiteCheck, output: Path,
                 extra: dict | None = None) -> tuple[list[Problem], object]:
     """Render one checked site with Pelican: (Pelican's own warnings as problems, the writer it used)."""

@@ -78,6 +78,11 @@ class PortalGenerator(Generator):
         self.context["PORTAL"] = self.settings["PORTAL"]
 
     def generate_output(self, writer):
+        self.write_pages(writer)
+        exports.write_all(self.context, self.settings)
+
+    def write_pages(self, writer):
+        """Section pages and the site's own pages (the warm preview writes the exports only when needed)."""
         relative = self.settings["RELATIVE_URLS"]
         for section in self.context["SECTION_BY_ID"].values():
             template = self.get_template(section.template)
@@ -90,7 +95,6 @@ class PortalGenerator(Generator):
                                   items=section.items, page_name=section.id + "/index")
         for name, save_as in PAGE_TEMPLATES.items():
             writer.write_file(save_as, self.get_template(name), self.context, relative, page_name=name)
-        exports.write_all(self.context, self.settings)
 
 
 def _link_weeks(schedules) -> None:
