@@ -95,7 +95,37 @@ def _report(result) -> int:
     unchanged = sum(s.skipped for s in result.sites)
     note = f" ({unchanged} cổng không thay đổi nên không xây dựng lại)" if unchanged else ""
     print(f"\nĐã xây dựng {built}/{len(result.sites)} cổng{note}; {errors} lỗi, {warnings} cảnh báo.")
-    return 0 if result.ok else 1
+    print(_search_line(result))
+    return result.exit_code
+
+
+def _clock(when: float) -> str:
+    return dt.datetime.fromtimestamp(when).strftime("%H:%M:%S")
+
+
+def _published(result) -> None:
+    """Printed by build_province once every site is online, before the search indexes are made."""
+    online = [s for s in result.sites if s.published_at]
+    if online:
+        print(f"Đã đăng lúc {_clock(max(s.published_at for s in online))}: {', '.join(s.site_id for s in online)}.",
+              flush=True)
+    due = [s.site_id for s in result.sites if s.search_due]
+    if due:
+        print(f"Đang tạo chỉ mục tìm kiếm (tìm kiếm vẫn dùng chỉ mục cũ đến khi xong): {', '.join(due)}.", flush=True)
+
+
+def _search_line(result) -> str:
+    """When the new search indexes were ready, or which failed (their last good index stays)."""
+    failed = [s.site_id for s in result.search_failed]
+    indexed = [s for s in result.sites if s.indexed_at]
+    parts = []
+    if indexed:
+        parts.append(f"Tìm kiếm sẵn sàng lúc {_clock(max(s.indexed_at for s in indexed))} "
+                     f"(chỉ mục mới: {', '.join(s.site_id for s in indexed)}).")
+    if failed:
+        parts.append(f"LỖI chỉ mục tìm kiếm: {', '.join(failed)} (trang đã đăng; tìm kiếm vẫn dùng chỉ mục cũ; "
+                     "lần xây dựng sau sẽ tạo lại).")
+    return "\n".join(parts) if parts else "Chỉ mục tìm kiếm không cần tạo lại."
 
 
 @task(iterable=["site"], help={
@@ -115,7 +145,7 @@ def build(c, site=None, production=False, jobs=0, no_search=False, force=False, 
     project = _project(production)
     _sites(project, site)
     result = build_province(project, site or None, jobs=int(jobs), search=not no_search, force=force,
-                            now=_as_of(as_of))
+                            now=_as_of(as_of), published=_published)
     code = _report(result)
     index = OUTPUT / "index.html"
     if index.exists():
