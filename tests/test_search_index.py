@@ -176,3 +176,38 @@ def test_a_search_started_before_the_swap_still_reads_its_index(root):
             return found.results.length;
         }""", f"{base}/{SITE}/pagefind/")
         assert fresh == 1 and failed == []
+
+
+def test_build_with_aggregate_puts_an_edit_online_province_wide_before_indexing_it(tmp_path):
+    """``invoke build --aggregate``: the unit's pages, then the provincial aggregate's pages and feed, are
+    published before the unit's search index is made; the province-wide search then reads its new index."""
+    from test_tasks import project as task_project
+    from test_tasks import run
+
+    root = task_project(tmp_path, "tim-kiem")
+    first = run(root, "build", "--aggregate")
+    assert first.returncode == 0, first.stdout + first.stderr
+    path = root / "content" / "so-tu-phap" / "tin-tuc" / "2026-08-05-dak-nong-tro-giup-phap-ly.md"
+    path.write_text(path.read_text(encoding="utf-8").replace('tieu_de: "', 'tieu_de: "Nhãn lồng Hưng Yên: ', 1),
+                    encoding="utf-8")
+    proc = run(root, "build", "--aggregate")
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    # Online first (the unit and the provincial site, built once), searchable after.
+    assert "Đã đăng lúc " in out and ": so-tu-phap, dong-son." in out
+    assert out.index("Đã đăng lúc ") < out.index("Tìm kiếm sẵn sàng lúc ") < out.index("Xem: ")
+    assert "(chỉ mục mới: so-tu-phap)" in out
+    output = root / "output"
+    for page in ("so-tu-phap/tin-tuc/index.html", "dong-son/tong-hop/tin-tuc/index.html"):
+        assert "Nhãn lồng Hưng Yên" in (output / page).read_text(encoding="utf-8"), page
+    feeds = list((output / "dong-son" / "tong-hop" / "feeds").glob("*.xml"))
+    assert feeds and any("Nhãn lồng Hưng Yên" in f.read_text(encoding="utf-8") for f in feeds)
+    # The province-wide search reads the unit's new index (its copy under tong-hop/tim-kiem/).
+    copy = output / "dong-son" / "tong-hop" / "tim-kiem" / "so-tu-phap"
+    unit = output / "so-tu-phap" / "pagefind"
+    assert (copy / "pagefind-entry.json").read_bytes() == (unit / "pagefind-entry.json").read_bytes()
+    meta = json.loads((unit / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["vi"]["hash"]
+    assert (copy / f"pagefind.{meta}.pf_meta").is_file()
+    run_times = json.loads((output / "build-report.json").read_text(encoding="utf-8"))["lan_chay"]
+    assert run_times["lenh"] == "build --aggregate"
+    assert 0 < run_times["giay_den_khi_dang"] <= run_times["giay_den_khi_tim_duoc"]

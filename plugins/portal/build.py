@@ -103,6 +103,9 @@ class ProvinceResult:
     sites: list[SiteResult]
     problems: list[Problem]
     started: float = 0.0  # time.time() when the build began
+    found: list[str] = field(default_factory=list)  # every site id under content/ (the report keeps their entries)
+    # Sites published whose search index and publish record are still to be written (index_published).
+    pending: list[tuple[SitePlan, SiteResult]] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -155,7 +158,7 @@ class SitePlan:
 
 def build_province(project: Project, site_ids: list[str] | None = None, *, jobs: int = 0, search: bool = True,
                    force: bool = False, now: dt.datetime | None = None, checked: dict | None = None,
-                   published=None) -> ProvinceResult:
+                   published=None, index: bool = True) -> ProvinceResult:
     """Build the selected sites (all when ``site_ids`` is empty) and the province index page.
 
     ``checked`` (site id → light SiteCheck of every site, as :func:`compliance.engine.read_province`
@@ -163,7 +166,9 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
     ``now`` (default: the clock, Vietnam time) decides which items are due; given, it is also the
     evaluation date (``invoke build --as-of``). ``force`` renders every selected site and page again.
     ``published(result)``, when given, is called once every site is online, before the search indexes are
-    made (``invoke build`` prints the time). One build at a time per project (:mod:`portal.lock`)."""
+    made (``invoke build`` prints the time). ``index=False`` leaves stage 6 to the caller, who calls
+    :func:`index_published` once it has published what else it publishes (``invoke build --aggregate``: the
+    provincial aggregate). One build at a time per project (:mod:`portal.lock`)."""
     started = time.time()
     with build_lock(project.root):
         staging.remove_stale(project.output)  # 0. What a killed build left behind.
@@ -180,14 +185,25 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
         rendered = render_sites(tasks, jobs)
         # 5. The province index and the machine-readable report, in a stable order: every site is online.
         result = write_results(project, found, problems, plans, rendered, started)
+        result.pending = list(zip([plan for plan in plans if plan.task], rendered, strict=True))
         if published is not None:
             published(result)
-        # 6. Index for search the sites whose indexed pages changed, one at a time, each swapped in atomically;
-        #    then remember what was published (a site whose index failed is built again next time).
-        if index_sites(tasks, rendered):
-            write_report(result, project.output / REPORT_NAME, [d.name for d in found])
-        remember_published(project, plans, rendered)
+        # 6. Index for search the sites whose indexed pages changed; remember what was published.
+        if index:
+            index_published(project, result)
         return result
+
+
+def index_published(project: Project, result: ProvinceResult) -> None:
+    """Stage 6 of :func:`build_province`: the search index of every site it published whose indexed pages
+    changed, one at a time, each swapped in atomically (:func:`index_sites`), the report written again;
+    then the fingerprint each site was published with (a site whose index failed is built again next time)."""
+    with build_lock(project.root):
+        pending, result.pending = result.pending, []
+        plans, rendered = [plan for plan, _ in pending], [site for _, site in pending]
+        if index_sites([plan.task for plan in plans], rendered):
+            write_report(result, project.output / REPORT_NAME, result.found)
+        remember_published(project, plans, rendered)
 
 
 def select_sites(project: Project, site_ids: list[str] | None) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -359,7 +375,7 @@ def remember_published(project: Project, plans: list[SitePlan], rendered: list[S
     path = project.folder("build") / PUBLISHED
     published = read_pickle(path, {}) or {}
     for plan, result in zip([p for p in plans if p.task], rendered, strict=True):
-        if result.built and result.search != "loi":
+        if result.built and result.search != "loi" and not result.search_due:
             published[plan.site_id] = (plan.fingerprint, str(project.output.resolve()))
         else:
             published.pop(plan.site_id, None)
@@ -370,7 +386,7 @@ def write_results(project: Project, found: list[Path], problems: list[Problem], 
                   rendered: list[SiteResult], started: float = 0.0) -> ProvinceResult:
     """The province index page and ``build-report.json``; the result, sites in id order."""
     results = sorted([p.unchanged for p in plans if p.unchanged] + rendered, key=lambda r: r.site_id)
-    result = ProvinceResult(results, problems, started)
+    result = ProvinceResult(results, problems, started, [d.name for d in found])
     province_index.write(project.output, project.content)
     write_report(result, project.output / REPORT_NAME, [d.name for d in found])
     return result
@@ -594,6 +610,18 @@ def _publishing(started: float, site: SiteResult) -> dict:
     return {"tim_kiem": site.search or ("dang-tao" if site.search_due else None), "bat_dau": moment(started),
             "dang_luc": moment(site.published_at), "tim_kiem_luc": moment(site.indexed_at),
             "giay_den_khi_dang": after(site.published_at), "giay_den_khi_tim_duoc": after(site.indexed_at)}
+
+
+def write_run(path: Path, command: str, started: float, online: float, searchable: float) -> None:
+    """Add to ``build-report.json`` what one command did as a whole (``lan_chay``): when it began, when the
+    last of its pages went online and when the last of its search indexes was in place (None: none this run),
+    and the seconds from its start to each. ``invoke bench`` reads an edit's "online" and "searchable" here."""
+    data = _read_report(path)
+    if not data:
+        return
+    data["lan_chay"] = {"lenh": command, **{k: v for k, v in _publishing(started, SiteResult(
+        "", False, search="-", published_at=online, indexed_at=searchable)).items() if k != "tim_kiem"}}
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _read_report(path: Path) -> dict:
