@@ -225,7 +225,9 @@ def check_sites(project: Project, found: list[Path], selected: list[Path], now: 
     """(site id → light SiteCheck of every site, in discovery order; site id → Listing of those listed here).
 
     A selected site (every site, when the provincial one is selected) is checked in full; the others only
-    for their văn bản. A site none of whose files changed comes from its light cache, read here: cheaper
+    for their văn bản, unless their light cache from a full check is still valid (``invoke build --aggregate``
+    selects every site but the provincial one). A site none of whose files changed comes from its light
+    cache, read here: cheaper
     than sending it back from a worker; the others are checked in parallel, from the listing made here.
     Workers send back the light form (no bodies or HTML), which keeps the parent's memory small."""
     if checked is not None and set(checked) == {d.name for d in found}:
@@ -235,19 +237,23 @@ def check_sites(project: Project, found: list[Path], selected: list[Path], now: 
     cache = project.folder("build")
     listings, checks, pending = {}, {}, []
     for site_dir in found:
-        if not (province_wide or site_dir.name in names):
-            pending.append((project, site_dir, None, now))  # only its văn bản: no light cache
-            continue
+        full = province_wide or site_dir.name in names
         listed = _listed(project, site_dir)
         if isinstance(listed, check.SiteCheck):  # listing it failed: the site's problem
-            checks[site_dir.name] = listed
+            if full:
+                checks[site_dir.name] = listed
+            else:
+                pending.append((project, site_dir, None, now))
             continue
-        listings[site_dir.name] = listed
         stored = check.stored_light(listed, cache)
-        if stored is not None:
+        if stored is not None:  # its văn bản are in it too: an unselected site needs no check of its own
             checks[site_dir.name] = check.due(stored, now, project.settings)
-        else:
+        elif full:
             pending.append((project, site_dir, listed, now))
+        else:
+            pending.append((project, site_dir, None, now))  # only its văn bản (never checked in full)
+        if full:
+            listings[site_dir.name] = listed
     for result in _parallel(_check_worker, pending, jobs, _check_failed):
         checks[result.site_dir.name] = result
     return {d.name: checks[d.name] for d in found}, listings
