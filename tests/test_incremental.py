@@ -37,7 +37,7 @@ def tree(folder: Path) -> dict[str, tuple[int, int]]:
 
 def same_files(a: Path, b: Path) -> list[str]:
     """Paths whose bytes differ between two trees, or that exist in one only (``build-report.json``: apart
-    from each site's ``xuat_ban``: when this run published and indexed it)."""
+    from each site's ``xuat_ban`` and the command's ``lan_chay``: when this run published and indexed)."""
     diff = []
     names = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
     names |= {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
@@ -52,6 +52,7 @@ def same_files(a: Path, b: Path) -> list[str]:
 
 def _timeless(report: Path) -> dict:
     data = json.loads(report.read_text(encoding="utf-8"))
+    data.pop("lan_chay", None)  # the times of the command that wrote it (invoke build)
     for entry in data.get("cong", []):
         entry.pop("xuat_ban", None)
     return data

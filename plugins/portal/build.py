@@ -2,12 +2,11 @@
 
 ``build_province`` is the pipeline, stage by stage. Each site renders in a worker process into a
 temporary folder beside its output; one thread of the parent then replaces ``output/<site>/`` with it
-only when it built cleanly, its last good search index kept in place, so a failed build leaves the last
-good site in place and
-one broken site never stops the others: a site whose check or render fails unexpectedly (even a
-worker process that dies) gets a problem and keeps its last good output. A site
-whose inputs (content hashes, code, settings, the evaluation date, which items are still scheduled
-and what it cites from other sites) are unchanged since its last publish is not rendered again.
+(its last good search index linked in) only when it built cleanly, so a failed build leaves the last good
+site in place and one broken site never stops the others: a site whose check or render fails unexpectedly
+(even a worker process that dies) gets a problem and keeps its last good output. A site whose inputs
+(content hashes, code, settings, the evaluation date, which items are still scheduled and what it cites
+from other sites) are unchanged since its last publish is not rendered again.
 Once every site is online, the sites whose indexed pages changed are indexed for search one after the
 other, each new index swapped in atomically (:mod:`portal.search_index`); an index that fails leaves the
 last good one and is reported (the site is built again by the next build).
@@ -227,8 +226,8 @@ def check_sites(project: Project, found: list[Path], selected: list[Path], now: 
     A selected site (every site, when the provincial one is selected) is checked in full; the others only
     for their văn bản, unless their light cache from a full check is still valid (``invoke build --aggregate``
     selects every site but the provincial one). A site none of whose files changed comes from its light
-    cache, read here: cheaper
-    than sending it back from a worker; the others are checked in parallel, from the listing made here.
+    cache, read here: cheaper than sending it back from a worker; the others are checked in parallel, from
+    the listing made here.
     Workers send back the light form (no bodies or HTML), which keeps the parent's memory small."""
     if checked is not None and set(checked) == {d.name for d in found}:
         return dict(checked), {}
