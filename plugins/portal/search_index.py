@@ -46,7 +46,7 @@ def index_site(project: Project, site_id: str, where: str) -> list[Problem]:
             proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **render.SEARCH_ENV})
     except OSError as exc:  # no such file, not executable: the command itself could not start
         render.clear(bundle)
-        return [_failed(where, f"không chạy được «{cmd[0]}»: {exc.strerror or exc}")]
+        return [_failed(where, f"không chạy được «{cmd[0]}»: {_reason(exc)}")]
     try:
         if proc.returncode != 0 or not (bundle / ENTRY).is_file():
             return [_failed(where, (proc.stderr or proc.stdout).strip()[:500]
@@ -64,6 +64,14 @@ def index_site(project: Project, site_id: str, where: str) -> list[Problem]:
         return []
     finally:
         render.clear(bundle)
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "không có tệp này"
+    if isinstance(exc, PermissionError):
+        return "không có quyền chạy tệp này"
+    return f"lỗi hệ điều hành {exc.errno}: {exc.strerror or exc}"
 
 
 def _failed(where: str, detail: str) -> Problem:
