@@ -27,6 +27,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 
 from invoke import Exit, task
@@ -96,7 +97,37 @@ def _report(result) -> int:
     unchanged = sum(s.skipped for s in result.sites)
     note = f" ({unchanged} cổng không thay đổi nên không xây dựng lại)" if unchanged else ""
     print(f"\nĐã xây dựng {built}/{len(result.sites)} cổng{note}; {errors} lỗi, {warnings} cảnh báo.")
-    return 0 if result.ok else 1
+    print(_search_line(result))
+    return result.exit_code
+
+
+def _clock(when: float) -> str:
+    return dt.datetime.fromtimestamp(when).strftime("%H:%M:%S")
+
+
+def _published(result) -> None:
+    """Printed by build_province once every site is online, before the search indexes are made."""
+    online = [s for s in result.sites if s.published_at]
+    if online:
+        print(f"Đã đăng lúc {_clock(max(s.published_at for s in online))}: {', '.join(s.site_id for s in online)}.",
+              flush=True)
+    due = [s.site_id for s in result.sites if s.search_due]
+    if due:
+        print(f"Đang tạo chỉ mục tìm kiếm (tìm kiếm vẫn dùng chỉ mục cũ đến khi xong): {', '.join(due)}.", flush=True)
+
+
+def _search_line(result) -> str:
+    """When the new search indexes were ready, or which failed (their last good index stays)."""
+    failed = [s.site_id for s in result.search_failed]
+    indexed = [s for s in result.sites if s.indexed_at]
+    parts = []
+    if indexed:
+        parts.append(f"Tìm kiếm sẵn sàng lúc {_clock(max(s.indexed_at for s in indexed))} "
+                     f"(chỉ mục mới: {', '.join(s.site_id for s in indexed)}).")
+    if failed:
+        parts.append(f"LỖI chỉ mục tìm kiếm: {', '.join(failed)} (trang đã đăng; tìm kiếm vẫn dùng chỉ mục cũ; "
+                     "lần xây dựng sau sẽ tạo lại).")
+    return "\n".join(parts) if parts else "Chỉ mục tìm kiếm không cần tạo lại."
 
 
 @task(iterable=["site"], help={
@@ -107,17 +138,25 @@ def _report(result) -> int:
     "force": "xây dựng lại cả các cổng không có thay đổi",
     "as_of": "xây dựng như vào thời điểm này, YYYY-MM-DD hoặc \"YYYY-MM-DD HH:MM\" (mặc định: bây giờ): bài hẹn giờ"
              " đăng sau thời điểm này chưa được đăng; cũng là ngày đánh giá tuân thủ",
+    "aggregate": "tổng hợp luôn vào cổng tỉnh (như invoke aggregate) trước khi tạo chỉ mục tìm kiếm: một sửa đổi"
+                 " lên mạng cả ở trang tổng hợp của tỉnh sớm nhất có thể",
 })
-def build(c, site=None, production=False, jobs=0, no_search=False, force=False, as_of=""):
+def build(c, site=None, production=False, jobs=0, no_search=False, force=False, as_of="", aggregate=False):
     """Build every site (or the given ones) into output/<site>/; a failed site keeps its last good output.
 
-    A site whose inputs did not change since its last build is skipped (content hashes, not mtimes).
+    A site whose inputs did not change since its last build is skipped (content hashes, not mtimes). Every
+    site is published first, then the changed ones are indexed for search; with --aggregate the provincial
+    aggregate is published in between (one command from an edit to the provincial pages and feed).
     """
     project = _project(production)
     _sites(project, site)
-    result = build_province(project, site or None, jobs=int(jobs), search=not no_search, force=force,
-                            now=_as_of(as_of))
-    code = _report(result)
+    if aggregate:
+        code = _build_and_aggregate(project, site, int(jobs), not no_search, force, _as_of(as_of))
+    else:
+        result = build_province(project, site or None, jobs=int(jobs), search=not no_search, force=force,
+                                now=_as_of(as_of), published=_published)
+        _record_run(project, "build", result)
+        code = _report(result)
     index = OUTPUT / "index.html"
     if index.exists():
         print(f"Mở trang danh sách các cổng: {index}")
@@ -420,27 +459,87 @@ def _write_editorial_trail(project: Project, folder: Path, site_ids) -> Path:
 })
 def aggregate(c, as_of="", production=False):
     """Merge every unit's news, procedures, documents and compliance into the provincial portal (run after build)."""
-    from aggregate import settings as aggregate_settings
-    from aggregate.pipeline import aggregate as run_aggregate
-    from aggregate.pipeline import terminal
-    from compliance import settings as compliance_settings
     from portal.lock import build_lock
 
     day = _as_of(as_of, with_time=False) or dt.date.today()
     project = _project(production)
     # Held from the fetch to the provincial build it feeds: no other build runs in between (portal.lock).
     with build_lock(project.root):
-        try:
-            typed = compliance_settings.read(project.settings)[0]
-            limits = aggregate_settings.read(project.settings)
-            result = run_aggregate(project, day, dt.datetime.now().replace(microsecond=0), limits, settings=typed)
-        except (LookupError, PortalError) as exc:
-            raise Exit(str(exc), code=2) from None
-        print(terminal(result))
-        code = _report(build_province(project, [result.province], checked=result.checked))
-    print(f"Xem: {project.output / result.province / 'tong-hop' / 'index.html'}")
+        province, built = _aggregate(project, day)
+        code = _report(built)
+    print(f"Xem: {project.output / province / 'tong-hop' / 'index.html'}")
     if code:
         raise Exit(code=code)
+
+
+def _aggregate(project: Project, day: dt.date, index: bool = True):
+    """The provincial aggregation and the provincial site's build (hold the build lock): (its id, the build)."""
+    from aggregate import settings as aggregate_settings
+    from aggregate.pipeline import aggregate as run_aggregate
+    from aggregate.pipeline import terminal
+    from compliance import settings as compliance_settings
+
+    try:
+        typed = compliance_settings.read(project.settings)[0]
+        limits = aggregate_settings.read(project.settings)
+        result = run_aggregate(project, day, dt.datetime.now().replace(microsecond=0), limits, settings=typed)
+    except (LookupError, PortalError) as exc:
+        raise Exit(str(exc), code=2) from None
+    print(terminal(result))
+    return result.province, build_province(project, [result.province], checked=result.checked, index=index)
+
+
+def _build_and_aggregate(project: Project, site, jobs: int, search: bool, force: bool, now) -> int:
+    """``invoke build --aggregate``: the sites published, then the provincial aggregate published, and only
+    then the search indexes. A unit whose index changed is aggregated once more, so the province-wide search
+    reads its new index too. Exit code: the worse of the two builds (1 before 3)."""
+    from aggregate.pipeline import province_site, refresh_search
+    from portal.build import ProvinceResult, index_published
+    from portal.lock import build_lock
+
+    day = now.date() if now else dt.date.today()
+    try:
+        province = province_site(project).id
+    except LookupError as exc:
+        raise Exit(str(exc), code=2) from None
+    with build_lock(project.root):
+        # The provincial site is built once, by the aggregation that follows, not also among the units.
+        chosen = [d.name for d in _sites(project, site) if d.name != province]
+        units = (build_province(project, chosen, jobs=jobs, search=search, force=force, now=now, index=False)
+                 if chosen else ProvinceResult([], [], time.time()))
+        province, aggregated = _aggregate(project, day, index=False)
+        _published(_online(units, aggregated))
+        index_published(project, units)
+        index_published(project, aggregated)
+        # The province-wide search reads a copy of each unit's index: the new ones replace theirs at once.
+        refresh_search(project, [s.site_id for s in units.sites if s.indexed_at], dt.datetime.now().replace(
+            microsecond=0))
+        searchable = max([s.indexed_at for r in (units, aggregated) for s in r.sites] or [0.0])
+        if searchable:
+            searchable = time.time()
+        _record_run(project, "build --aggregate", units, _online(units, aggregated), searchable)
+    codes = [_report(units), _report(aggregated)]
+    print(f"Xem: {project.output / province / 'tong-hop' / 'index.html'}")
+    return 1 if 1 in codes else max(codes)
+
+
+def _record_run(project: Project, command: str, result, online=None, searchable: float | None = None) -> None:
+    """The command's own times in build-report.json (``lan_chay``): start, all online, all searchable."""
+    from portal.build import REPORT_NAME, write_run
+
+    online = online or result
+    if searchable is None:
+        searchable = max([s.indexed_at for s in result.sites] or [0.0])
+    write_run(project.output / REPORT_NAME, command, result.started,
+              max([s.published_at for s in online.sites] or [0.0]), searchable)
+
+
+def _online(*results):
+    """One result standing for several builds of one run: what ``_published`` prints."""
+    from portal.build import ProvinceResult
+
+    sites = {s.site_id: s for r in results for s in r.sites}  # a site built twice: its last build
+    return ProvinceResult(list(sites.values()), [])
 
 
 LOCKS = (("requirements-dev.txt", "requirements-dev.lock", ()),

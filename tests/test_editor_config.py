@@ -11,7 +11,7 @@ import re
 
 import pytest
 import yaml
-from conftest import build, copy_case
+from conftest import ROOT, build, copy_case
 from editor import admin, bundle, config, fields, local
 
 from portal import content_types, schema
@@ -235,3 +235,17 @@ def test_files_decap_server_would_commit_are_named(tmp_path):
     (tmp_path / "output" / "x.html").write_text("x", encoding="utf-8")
     (tmp_path / "nhap.txt").write_text("x", encoding="utf-8")
     assert local.untracked(tmp_path) == [".gitignore", "nhap.txt"]
+
+
+def test_config_text_is_the_same_with_libyaml_as_with_pyyaml():
+    """config.yml is written with libyaml's emitter when PyYAML has it (much faster on every render): the
+    very text PyYAML's own emitter writes, for every demo site's configuration."""
+    from portal import sites
+
+    assert admin._DUMPER is yaml.CSafeDumper  # the pinned PyYAML wheel ships libyaml
+    found, _ = sites.discover(ROOT / "content", ROOT)
+    assert found
+    for site_dir in found:
+        site, _ = sites.load(site_dir, ROOT)
+        generated = config.site_config(site.config).config
+        assert admin.dump_config(generated) == admin.dump_config(generated, yaml.SafeDumper), site_dir.name

@@ -132,6 +132,15 @@ def aggregate(project: Project, as_of: dt.date, now: dt.datetime, limits: Limits
                                                        "van_ban": len(documents)}, checked)
 
 
+def refresh_search(project: Project, units: list[str], now: dt.datetime) -> list[str]:
+    """After units were indexed anew since the last aggregation: their indexes into the province-wide search
+    at once (:func:`search.refresh`), without aggregating and building the provincial site again."""
+    with build_lock(project.root):
+        site = province_site(project)
+        return search.refresh(units, project.output, project.folder(FOLDER), Store(project.folder(FOLDER)),
+                              site.id, now)
+
+
 HEALTH_COLUMNS = ("Nguồn", "Đơn vị", "Tình trạng", "Số tin", "Sự cố")
 
 

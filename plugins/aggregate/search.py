@@ -46,6 +46,41 @@ def collect(units: list[dict], output_dir: Path, state_dir: Path, store: Store, 
     return entries
 
 
+def refresh(units: list[str], output_dir: Path, state_dir: Path, store: Store, province: str,
+            now: dt.datetime) -> list[str]:
+    """The new indexes of ``units``, made after the provincial site was built (``invoke build --aggregate``
+    indexes after publishing), into their kept copies and into the published provincial site: the new files
+    beside the old ones, ``pagefind-entry.json`` last (one rename), so the province-wide search reads them
+    without building the provincial site again. The page counts the search page shows follow at the next
+    aggregation. Returns the units refreshed (those the provincial site already serves a copy of)."""
+    refreshed = []
+    for unit in units:
+        live = output_dir / province / "tong-hop" / FOLDER / unit
+        if not (live / ENTRY).is_file():
+            continue
+        kept = _keep(unit, output_dir / unit / "pagefind", state_dir / FOLDER, store, now)
+        source = state_dir / FOLDER / unit
+        if kept["trang_thai"] != "tot" or not (source / ENTRY).is_file():
+            continue
+        for meta in source.glob("pagefind.*.pf_meta"):
+            if not (live / meta.name).exists():
+                _link(meta, live / meta.name)
+        for name in DATA_FOLDERS:
+            if (source / name).is_dir():
+                shutil.copytree(source / name, live / name, copy_function=_link_new, dirs_exist_ok=True)
+        fresh = live / f".moi-{ENTRY}"
+        shutil.copyfile(source / ENTRY, fresh)
+        os.replace(fresh, live / ENTRY)  # the swap: searches from here on read the new index
+        refreshed.append(unit)
+    return refreshed
+
+
+def _link_new(source, target) -> None:
+    """Files named by their content: one already there is the same file."""
+    if not os.path.exists(target):
+        _link(source, target)
+
+
 def copy_into(state_dir: Path, entries: list[dict], site_output: Path) -> None:
     """Link every kept index into the provincial site's output, at the path the search page names."""
     for entry in entries:

@@ -1,12 +1,15 @@
-"""Build a whole province: every component site checked, rendered and indexed in parallel.
+"""Build a whole province: every component site checked, rendered, published, then indexed for search.
 
 ``build_province`` is the pipeline, stage by stage. Each site renders in a worker process into a
-temporary folder beside its output; one thread of the parent then indexes it for search and replaces
-``output/<site>/`` only when it built cleanly, so a failed build leaves the last good site in place and
-one broken site never stops the others: a site whose check or render fails unexpectedly (even a
-worker process that dies) gets a problem and keeps its last good output. A site
-whose inputs (content hashes, code, settings, the evaluation date, which items are still scheduled
-and what it cites from other sites) are unchanged since its last publish is not rendered again.
+temporary folder beside its output; one thread of the parent then replaces ``output/<site>/`` with it
+(its last good search index linked in) only when it built cleanly, so a failed build leaves the last good
+site in place and one broken site never stops the others: a site whose check or render fails unexpectedly
+(even a worker process that dies) gets a problem and keeps its last good output. A site whose inputs
+(content hashes, code, settings, the evaluation date, which items are still scheduled and what it cites
+from other sites) are unchanged since its last publish is not rendered again.
+Once every site is online, the sites whose indexed pages changed are indexed for search one after the
+other, each new index swapped in atomically (:mod:`portal.search_index`); an index that fails leaves the
+last good one and is reported (the site is built again by the next build).
 """
 
 from __future__ import annotations
@@ -21,7 +24,19 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import check, crashes, history, incremental, listing, province_index, render, schedule, sites, staging
+from . import (
+    check,
+    crashes,
+    history,
+    incremental,
+    listing,
+    province_index,
+    render,
+    schedule,
+    search_index,
+    sites,
+    staging,
+)
 from .atomic import write_text
 from .cache import code_version, read_pickle, write_pickle
 from .lock import build_lock
@@ -65,16 +80,50 @@ class SiteResult:
     reused: int = 0        # pages not rendered again: their inputs were unchanged (portal.incremental)
     rendered: int = 0      # pages rendered
     scheduled: list[tuple[str, str]] = field(default_factory=list)  # (file, publication time): not yet published
+    search: str = ""       # the search index after this run: one of SEARCH_STATES ("" while not published)
+    search_due: str = ""   # the digest of the indexed pages, while the published index is older than them
+    published_at: float = 0.0  # time.time() when the new pages went online (0: not published this run)
+    indexed_at: float = 0.0    # time.time() when the new search index was swapped in (0: none this run)
+
+
+# The search index of a site after a build, as build-report.json says it.
+SEARCH_STATES = {
+    "moi": "new index swapped in after publishing",
+    "giu-nguyen": "no indexed page changed: the published index is kept",
+    "loi": "indexing failed: the last good index stays (the next build indexes again)",
+    "khong-doi": "the site was not built again (unchanged)",
+    "tat": "built without search (--no-search)",
+    "dang-tao": "published; its new index is being made (the report is written again when it is done)",
+}
 
 
 @dataclass
 class ProvinceResult:
     sites: list[SiteResult]
     problems: list[Problem]
+    started: float = 0.0  # time.time() when the build began
+    found: list[str] = field(default_factory=list)  # every site id under content/ (the report keeps their entries)
+    # Sites published whose search index and publish record are still to be written (index_published).
+    pending: list[tuple[SitePlan, SiteResult]] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
-        return all(s.built for s in self.sites) and not any(p.severity == ERROR for p in self.problems)
+        return (all(s.built for s in self.sites) and not any(p.severity == ERROR for p in self.problems)
+                and not self.search_failed)
+
+    @property
+    def search_failed(self) -> list[SiteResult]:
+        """Sites published whose new search index failed (they keep the last good one)."""
+        return [s for s in self.sites if s.search == "loi"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 all built; 3 every site online and without errors but a search index failed (the last good one
+        stays); 1 otherwise (content errors: a site keeps its last good output)."""
+        if self.ok:
+            return 0
+        others = [p for p in self.all_problems() if p.severity == ERROR and p.code != "pagefind"]
+        return 3 if all(s.built for s in self.sites) and not others else 1
 
     def all_problems(self) -> list[Problem]:
         return sorted(self.problems + [p for s in self.sites for p in s.problems])
@@ -107,14 +156,19 @@ class SitePlan:
 
 
 def build_province(project: Project, site_ids: list[str] | None = None, *, jobs: int = 0, search: bool = True,
-                   force: bool = False, now: dt.datetime | None = None, checked: dict | None = None) -> ProvinceResult:
+                   force: bool = False, now: dt.datetime | None = None, checked: dict | None = None,
+                   published=None, index: bool = True) -> ProvinceResult:
     """Build the selected sites (all when ``site_ids`` is empty) and the province index page.
 
     ``checked`` (site id → light SiteCheck of every site, as :func:`compliance.engine.read_province`
     returns) may be passed by a caller that has just read them, such as ``invoke aggregate``.
     ``now`` (default: the clock, Vietnam time) decides which items are due; given, it is also the
     evaluation date (``invoke build --as-of``). ``force`` renders every selected site and page again.
-    One build at a time per project (:mod:`portal.lock`)."""
+    ``published(result)``, when given, is called once every site is online, before the search indexes are
+    made (``invoke build`` prints the time). ``index=False`` leaves stage 6 to the caller, who calls
+    :func:`index_published` once it has published what else it publishes (``invoke build --aggregate``: the
+    provincial aggregate). One build at a time per project (:mod:`portal.lock`)."""
+    started = time.time()
     with build_lock(project.root):
         staging.remove_stale(project.output)  # 0. What a killed build left behind.
         moment = Moment.of(project, now)
@@ -125,11 +179,30 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
         checks, listings = check_sites(project, found, selected, moment.now, jobs, checked)
         # 3. Plan: what each selected site is made of; one whose inputs are as last published is skipped.
         plans = plan_sites(project, selected, checks, listings, moment, search, force)
-        # 4. Render the others in worker processes; one thread indexes each for search and swaps it in.
-        rendered = render_sites([plan.task for plan in plans if plan.task], jobs)
+        # 4. Render the others in worker processes; one thread swaps each in as it arrives (last good index kept).
+        tasks = [plan.task for plan in plans if plan.task]
+        rendered = render_sites(tasks, jobs)
+        # 5. The province index and the machine-readable report, in a stable order: every site is online.
+        result = write_results(project, found, problems, plans, rendered, started)
+        result.pending = list(zip([plan for plan in plans if plan.task], rendered, strict=True))
+        if published is not None:
+            published(result)
+        # 6. Index for search the sites whose indexed pages changed; remember what was published.
+        if index:
+            index_published(project, result)
+        return result
+
+
+def index_published(project: Project, result: ProvinceResult) -> None:
+    """Stage 6 of :func:`build_province`: the search index of every site it published whose indexed pages
+    changed, one at a time, each swapped in atomically (:func:`index_sites`), the report written again;
+    then the fingerprint each site was published with (a site whose index failed is built again next time)."""
+    with build_lock(project.root):
+        pending, result.pending = result.pending, []
+        plans, rendered = [plan for plan, _ in pending], [site for _, site in pending]
+        if index_sites([plan.task for plan in plans], rendered):
+            write_report(result, project.output / REPORT_NAME, result.found)
         remember_published(project, plans, rendered)
-        # 5. The province index and the machine-readable report, in a stable order.
-        return write_results(project, found, problems, plans, rendered)
 
 
 def select_sites(project: Project, site_ids: list[str] | None) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -151,8 +224,10 @@ def check_sites(project: Project, found: list[Path], selected: list[Path], now: 
     """(site id → light SiteCheck of every site, in discovery order; site id → Listing of those listed here).
 
     A selected site (every site, when the provincial one is selected) is checked in full; the others only
-    for their văn bản. A site none of whose files changed comes from its light cache, read here: cheaper
-    than sending it back from a worker; the others are checked in parallel, from the listing made here.
+    for their văn bản, unless their light cache from a full check is still valid (``invoke build --aggregate``
+    selects every site but the provincial one). A site none of whose files changed comes from its light
+    cache, read here: cheaper than sending it back from a worker; the others are checked in parallel, from
+    the listing made here.
     Workers send back the light form (no bodies or HTML), which keeps the parent's memory small."""
     if checked is not None and set(checked) == {d.name for d in found}:
         return dict(checked), {}
@@ -161,19 +236,23 @@ def check_sites(project: Project, found: list[Path], selected: list[Path], now: 
     cache = project.folder("build")
     listings, checks, pending = {}, {}, []
     for site_dir in found:
-        if not (province_wide or site_dir.name in names):
-            pending.append((project, site_dir, None, now))  # only its văn bản: no light cache
-            continue
+        full = province_wide or site_dir.name in names
         listed = _listed(project, site_dir)
         if isinstance(listed, check.SiteCheck):  # listing it failed: the site's problem
-            checks[site_dir.name] = listed
+            if full:
+                checks[site_dir.name] = listed
+            else:
+                pending.append((project, site_dir, None, now))
             continue
-        listings[site_dir.name] = listed
         stored = check.stored_light(listed, cache)
-        if stored is not None:
+        if stored is not None:  # its văn bản are in it too: an unselected site needs no check of its own
             checks[site_dir.name] = check.due(stored, now, project.settings)
-        else:
+        elif full:
             pending.append((project, site_dir, listed, now))
+        else:
+            pending.append((project, site_dir, None, now))  # only its văn bản (never checked in full)
+        if full:
+            listings[site_dir.name] = listed
     for result in _parallel(_check_worker, pending, jobs, _check_failed):
         checks[result.site_dir.name] = result
     return {d.name: checks[d.name] for d in found}, listings
@@ -230,7 +309,9 @@ def plan_sites(project: Project, selected: list[Path], checks: dict, listings: d
         fingerprint, digests = _site_inputs(project, sid, checks, cited, evidence, base, whole)
         if (not force and checks[sid].ok and published.get(sid) == (fingerprint, where)
                 and (project.output / sid / "index.html").is_file()):
-            plans.append(SitePlan(sid, fingerprint, unchanged=_summary(checks[sid], built=True, skipped=True)))
+            unchanged = _summary(checks[sid], built=True, skipped=True)
+            unchanged.search = "khong-doi"
+            plans.append(SitePlan(sid, fingerprint, unchanged=unchanged))
             continue
         previous = {} if force else incremental.read_manifest(
             incremental.manifest_path(project.folder("build"), sid), project.output / sid)
@@ -299,7 +380,7 @@ def remember_published(project: Project, plans: list[SitePlan], rendered: list[S
     path = project.folder("build") / PUBLISHED
     published = read_pickle(path, {}) or {}
     for plan, result in zip([p for p in plans if p.task], rendered, strict=True):
-        if result.built:
+        if result.built and result.search != "loi" and not result.search_due:
             published[plan.site_id] = (plan.fingerprint, str(project.output.resolve()))
         else:
             published.pop(plan.site_id, None)
@@ -307,10 +388,10 @@ def remember_published(project: Project, plans: list[SitePlan], rendered: list[S
 
 
 def write_results(project: Project, found: list[Path], problems: list[Problem], plans: list[SitePlan],
-                  rendered: list[SiteResult]) -> ProvinceResult:
+                  rendered: list[SiteResult], started: float = 0.0) -> ProvinceResult:
     """The province index page and ``build-report.json``; the result, sites in id order."""
     results = sorted([p.unchanged for p in plans if p.unchanged] + rendered, key=lambda r: r.site_id)
-    result = ProvinceResult(results, problems)
+    result = ProvinceResult(results, problems, started, [d.name for d in found])
     province_index.write(project.output, project.content)
     write_report(result, project.output / REPORT_NAME, [d.name for d in found])
     return result
@@ -390,29 +471,30 @@ def render_site(task: SiteTask) -> SiteResult:
         result.seconds = round(time.perf_counter() - started, 3)
 
 
-def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
-    """Stage 2 of a site, in the parent's indexing thread: the Pagefind index (or the published one,
-    when no indexed page changed), then the atomic swap and the page manifest. Never raises."""
+def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
+    """Stage 2 of a site, in the parent's publishing thread: the atomic swap of the new pages with the
+    published search index linked in, and the page manifest. The index is made again after every site is
+    online (:func:`index_sites`) unless no indexed page changed. Never raises."""
     if not result.staged:
         return result
     started = time.perf_counter()
     site_id = task.site_dir.name
-    tmp = Path(result.staged)
+    tmp, published = Path(result.staged), task.output_dir / site_id
     try:
-        search = ""
-        if task.search:  # 3. Index for search (Pagefind), unless every indexed page is as last published.
-            digests = task.overrides.get("PORTAL_PAGE_DIGESTS") or {}
+        indexed = ""  # the digest of the pages the index published with the site was made from
+        if task.search:  # 3. Keep the last good index online; rebuild it after publishing if its pages changed.
             search = render.search_digest(tmp)
-            if not (digests.get("search") == search and render.reuse_search(task.output_dir / site_id, tmp)):
-                result.problems += render.index_search(tmp, relpath(task.site_dir, task.project.root))
-        if any(p.severity == ERROR for p in result.problems):
-            return result
-        result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
-        result.built = True
+            if render.reuse_search(published, tmp):
+                indexed = (task.overrides.get("PORTAL_PAGE_DIGESTS") or {}).get("search", "")
+            result.search, result.search_due = ("giu-nguyen", "") if indexed == search else ("", search)
+        else:
+            result.search = "tat"
+        result.kept = render.publish(tmp, published)  # 4. Swap the new site in.
+        result.built, result.published_at = True, time.time()
         _crash_log(task).unlink(missing_ok=True)  # an earlier crash, now mended
         if result.pages is not None:
             incremental.write_manifest(incremental.manifest_path(task.project.folder("build"), site_id),
-                                       task.output_dir / site_id, result.pages, search)
+                                       published, result.pages, indexed)
         return result
     except Exception as exc:  # noqa: BLE001 - reported like any other failure of our own
         return _crashed(task, result, exc)
@@ -420,6 +502,29 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
         render.clear(tmp)
         result.staged, result.pages = "", None
         result.seconds = round(result.seconds + time.perf_counter() - started, 3)
+
+
+def index_sites(tasks: list[SiteTask], results: list[SiteResult]) -> bool:
+    """Stage 6: the Pagefind index of every published site whose indexed pages changed, one site at a time
+    (Pagefind uses every core itself), each swapped in atomically as soon as it is made. A failure is the
+    site's problem; its last good index stays. Returns whether any site was indexed or failed."""
+    due = [(task, result) for task, result in zip(tasks, results, strict=True) if result.built and result.search_due]
+    for task, result in due:
+        site_id, project = task.site_dir.name, task.project
+        where = relpath(task.site_dir, project.root)
+        try:
+            problems = search_index.index_site(project, site_id, where)
+        except Exception as exc:  # noqa: BLE001 - an unexpected failure of our own: the site's problem
+            problems = [crashes.problem(project.root, where, exc, "tim-kiem")]
+        if problems:
+            result.problems += problems
+            result.search = "loi"
+            continue
+        result.search, result.indexed_at = "moi", time.time()
+        incremental.record_search(incremental.manifest_path(project.folder("build"), site_id),
+                                  project.output / site_id, result.search_due)
+        result.search_due = ""
+    return bool(due)
 
 
 def _crashed(task: SiteTask, result: SiteResult, exc: Exception) -> SiteResult:
@@ -435,23 +540,22 @@ def _crash_log(task: SiteTask) -> Path:
 
 
 def render_sites(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
-    """Render in worker processes while one thread indexes and publishes each site as it arrives:
-    Pagefind (multi-threaded itself, ~280 MB per 1,000 pages) runs one at a time without making a
-    worker wait for it."""
+    """Render in worker processes while one thread publishes each site as it arrives (its search index is
+    made after every site is online: :func:`index_sites`)."""
     if not tasks:
         return []
     finishing: dict[int, Future] = {}
-    with ThreadPoolExecutor(max_workers=1) as indexer:
+    with ThreadPoolExecutor(max_workers=1) as publisher:
         workers = _workers(jobs, len(tasks))
         if workers == 1:
             for index, task in enumerate(tasks):
-                finishing[index] = indexer.submit(finish_site, task, render_site(task))
+                finishing[index] = publisher.submit(publish_site, task, render_site(task))
         else:
             with _pool(workers) as pool:
                 futures = {pool.submit(render_site, task): index for index, task in enumerate(tasks)}
                 for future in as_completed(futures):
                     index = futures[future]
-                    finishing[index] = indexer.submit(finish_site, tasks[index], _rendered(tasks[index], future))
+                    finishing[index] = publisher.submit(publish_site, tasks[index], _rendered(tasks[index], future))
         return [finishing[index].result() for index in range(len(tasks))]
 
 
@@ -465,7 +569,9 @@ def _rendered(task: SiteTask, future: Future) -> SiteResult:
 
 
 def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
-    """``build-report.json``: per site built or not, counts and every problem (no timings: reproducible).
+    """``build-report.json``: per site built or not, counts and every problem. What depends on the run
+    rather than on the inputs is only under each site's ``xuat_ban`` (the state of its search index, when
+    this run published it and swapped its new index in), so a comparison of two reports can drop that key.
 
     A site this run did not build (``--site``, or ``invoke aggregate`` building only the provincial site)
     keeps its entry and problems from the last report, marked ``"lan_nay": false``, while it still exists
@@ -481,7 +587,8 @@ def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
     entries = [{"ma": s.site_id, "ten": s.name, "da_xay_dung": s.built, "so_muc": s.items,
                 "so_loi": sum(p.severity == ERROR for p in s.problems),
                 "so_canh_bao": sum(p.severity == WARNING for p in s.problems),
-                "hen_gio_dang": [{"tep": rel, "ngay_dang": when} for rel, when in s.scheduled], "lan_nay": True}
+                "hen_gio_dang": [{"tep": rel, "ngay_dang": when} for rel, when in s.scheduled], "lan_nay": True,
+                "xuat_ban": _publishing(province.started, s)}
                for s in province.sites]
     entries = sorted(entries + kept, key=lambda e: e["ma"])
     data = {
@@ -491,6 +598,34 @@ def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
         "cong": entries,
         "van_de": sorted(problems, key=_problem_order),
     }
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _publishing(started: float, site: SiteResult) -> dict:
+    """The site's search index after this run (``tim_kiem``, one of :data:`SEARCH_STATES`), when the build
+    began, when the site went online and when its new index was swapped in (ISO 8601, local time,
+    milliseconds; None when it did not happen in this run), and the seconds from the start to each: what
+    ``invoke bench`` reports as an edit's "online" and "searchable"."""
+    def moment(when: float) -> str | None:
+        return dt.datetime.fromtimestamp(when).astimezone().isoformat(timespec="milliseconds") if when else None
+
+    def after(when: float) -> float | None:
+        return round(when - started, 3) if when and started else None
+
+    return {"tim_kiem": site.search or ("dang-tao" if site.search_due else None), "bat_dau": moment(started),
+            "dang_luc": moment(site.published_at), "tim_kiem_luc": moment(site.indexed_at),
+            "giay_den_khi_dang": after(site.published_at), "giay_den_khi_tim_duoc": after(site.indexed_at)}
+
+
+def write_run(path: Path, command: str, started: float, online: float, searchable: float) -> None:
+    """Add to ``build-report.json`` what one command did as a whole (``lan_chay``): when it began, when the
+    last of its pages went online and when the last of its search indexes was in place (None: none this run),
+    and the seconds from its start to each. ``invoke bench`` reads an edit's "online" and "searchable" here."""
+    data = _read_report(path)
+    if not data:
+        return
+    data["lan_chay"] = {"lenh": command, **{k: v for k, v in _publishing(started, SiteResult(
+        "", False, search="-", published_at=online, indexed_at=searchable)).items() if k != "tim_kiem"}}
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 

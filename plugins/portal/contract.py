@@ -127,6 +127,7 @@ CORE = Declaration(
         Setting("PORTAL_ALLOWED_EMBEDS", "iframe sources an item body may embed (portal.sanitize)"),
         Setting("PORTAL_LOGO", "the emblem's path under the output root (theme)"),
         Setting("PORTAL_EXTRA_CSS", "a style sheet added after the theme's (theme)"),
+        Setting("PORTAL_PAGEFIND", "the Pagefind binary to index with (default: the pinned pagefind[bin] wheel's)"),
         # Set by the build for each site's Pelican run (portal.render.settings_for, portal.build):
         Setting("PORTAL", "the site's validated site.yaml (also in the context)"),
         Setting("PORTAL_PROJECT", "the portal.project.Project of the build: root, settings, named folders"),

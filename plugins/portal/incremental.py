@@ -67,6 +67,13 @@ def write_manifest(path: Path, published: Path, pages: dict, search: str = "") -
     os.replace(tmp, path)
 
 
+def record_search(path: Path, published: Path, search: str) -> None:
+    """The published search index is now made from the pages of digest ``search`` (kept with the manifest)."""
+    data = read_manifest(path, published)
+    if data:
+        write_manifest(path, published, data.get("trang", {}), search)
+
+
 def _sha(*parts) -> str:
     digest = hashlib.sha1()
     for part in parts:

@@ -1,4 +1,4 @@
-"""Render one checked site: Pelican into a temporary folder, the Pagefind index, then publish.
+"""Render one checked site: Pelican into a temporary folder, then publish (its search index: portal.search_index).
 
 Publishing swaps the new folder in with two renames; before that, every file whose bytes did not
 change is replaced by a hard link to the published one, so unchanged pages keep their inode and mtime
@@ -14,7 +14,6 @@ import io
 import logging
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -185,24 +184,10 @@ def forget_rendered_content() -> None:
                 attribute.cache.clear()
 
 
-def index_search(site_out: Path, where: str) -> list[Problem]:
-    """Build the Pagefind index of a rendered site. One Pagefind runs at a time on the machine's build
-    (it uses every core itself, and needs about 280 MB per 1,000 pages): a lock file serialises them."""
-    cmd = pagefind_command() + ["--site", str(site_out), *SEARCH_OPTIONS]
-    with _search_lock(site_out.parent):
-        proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **SEARCH_ENV})
-    if proc.returncode != 0:
-        return [Problem(where, 0, "Không tạo được chỉ mục tìm kiếm (Pagefind): "
-                        + (proc.stderr or proc.stdout).strip()[:500], code="pagefind")]
-    try:  # Pagefind writes its filter indexes in hash-map order: sort them, so equal pages give equal files
-        search_bundle.make_reproducible(site_out / "pagefind")
-    except (search_bundle.BundleFormatError, OSError, ValueError) as exc:
-        return [Problem(where, 0, f"Không sắp xếp được chỉ mục tìm kiếm của Pagefind: {exc}", code="pagefind")]
-    return []
-
-
 @contextlib.contextmanager
-def _search_lock(folder: Path):
+def search_lock(folder: Path):
+    """One Pagefind at a time on the machine's builds (it uses every core itself, and needs about 280 MB per
+    1,000 pages): an exclusive lock on a file of ``folder``."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock, Pagefinds may overlap

@@ -1,0 +1,134 @@
+"""Index a published site for search (Pagefind) and swap the new index in atomically.
+
+A build publishes a site first, with its last good index still in place, and indexes it after
+(:func:`portal.build.index_sites`). Pagefind reads the published pages and writes its bundle into the
+staging folder (:mod:`portal.staging`); the bundle then joins ``output/<site>/pagefind/``. Every file of a
+bundle but ``pagefind-entry.json`` is named by its content's hash (or, like ``pagefind.js``, is the same for
+one Pagefind version), so the new files are added beside the published ones and the entry, the one file
+that says which index is current, is replaced last, by one rename. A search that loads the entry before the
+rename reads the old index, one after it the new one: never a mix, never a half-written file. The files of
+the index just replaced stay for one more index, so a tab that loaded the old entry still finds its chunks;
+those of older indexes are removed. A Pagefind that fails leaves the published index as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from . import render, search_bundle, staging
+from .problems import Problem
+from .project import Project
+
+ENTRY = search_bundle.ENTRY
+FOLDER = "pagefind"          # in each published site
+RECORD_FOLDER = "tim-kiem"   # in the build cache: per site, the files of its current and previous index
+
+
+def command(settings) -> list[str]:
+    """``PORTAL_PAGEFIND`` (a path to a Pagefind binary) when set, else the pinned wheel's binary."""
+    configured = (settings or {}).get("PORTAL_PAGEFIND")
+    return [str(configured)] if configured else render.pagefind_command()
+
+
+def index_site(project: Project, site_id: str, where: str) -> list[Problem]:
+    """Index ``output/<site_id>/`` and swap its new index in; the problems of a failure (the published index
+    is then untouched). Pagefinds take turns on the machine (:func:`render.search_lock`)."""
+    site_out = project.output / site_id
+    bundle = staging.folder(project.output) / f"{FOLDER}-{site_id}-{os.getpid()}"
+    render.clear(bundle)
+    cmd = command(project.settings) + ["--site", str(site_out), "--output-path", str(bundle),
+                                       *render.SEARCH_OPTIONS]
+    try:
+        with render.search_lock(bundle.parent):
+            proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **render.SEARCH_ENV})
+    except OSError as exc:  # no such file, not executable: the command itself could not start
+        render.clear(bundle)
+        return [_failed(where, f"không chạy được «{cmd[0]}»: {_reason(exc)}")]
+    try:
+        if proc.returncode != 0 or not (bundle / ENTRY).is_file():
+            return [_failed(where, (proc.stderr or proc.stdout).strip()[:500]
+                            or f"Pagefind kết thúc với mã {proc.returncode} mà không tạo {ENTRY}")]
+        try:  # Pagefind writes its filter indexes in hash-map order: sort them, so equal pages give equal files
+            search_bundle.make_reproducible(bundle)
+        except (search_bundle.BundleFormatError, OSError, ValueError) as exc:
+            return [Problem(where, 0, f"Không sắp xếp được chỉ mục tìm kiếm của Pagefind: {exc}", code="pagefind")]
+        record = record_path(project, site_id)
+        try:
+            swapped = swap_in(bundle, site_out / FOLDER, _read_record(record))
+        except OSError as exc:
+            return [_failed(where, f"không thay được chỉ mục đang dùng: {exc}")]
+        _write_record(record, swapped)
+        return []
+    finally:
+        render.clear(bundle)
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "không có tệp này"
+    if isinstance(exc, PermissionError):
+        return "không có quyền chạy tệp này"
+    return f"lỗi hệ điều hành {exc.errno}: {exc.strerror or exc}"
+
+
+def _failed(where: str, detail: str) -> Problem:
+    return Problem(where, 0, "Không tạo được chỉ mục tìm kiếm (Pagefind); trang đã đăng, tìm kiếm vẫn dùng chỉ "
+                   "mục cũ: " + detail, code="pagefind")
+
+
+def swap_in(bundle: Path, live: Path, record: dict | None) -> dict:
+    """Move the files of ``bundle`` into ``live``, ``pagefind-entry.json`` last (one rename), then remove the
+    files of ``live`` that belong neither to the new index nor to the one it replaced. ``record`` is what the
+    last swap returned (``{"current": [...], "previous": [...]}``; None: unknown, every file found is kept
+    once more); returns the record of this one. An index equal to the current one changes nothing, so a
+    build that indexes the same pages again (``--force``) leaves the very same files."""
+    files = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file())
+    present = sorted(p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file()) if live.is_dir() else []
+    if record is None:
+        record = {"current": present, "previous": []}
+    if files != record["current"]:
+        record = {"current": files, "previous": record["current"]}
+    live.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        if name == ENTRY:
+            continue
+        source, target = bundle / name, live / name
+        if target.is_file() and target.stat().st_size == source.stat().st_size and _same(source, target):
+            continue  # named by its content: already published (keeps its inode for rsync and CDNs)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    if not ((live / ENTRY).is_file() and _same(bundle / ENTRY, live / ENTRY)):
+        os.replace(bundle / ENTRY, live / ENTRY)  # the swap: from here on, searches read the new index
+    for name in sorted(set(present) - set(record["current"]) - set(record["previous"])):
+        (live / name).unlink(missing_ok=True)
+    return record
+
+
+def _same(a: Path, b: Path) -> bool:
+    import filecmp
+
+    return filecmp.cmp(a, b, shallow=False)
+
+
+def record_path(project: Project, site_id: str) -> Path:
+    return project.folder("build") / RECORD_FOLDER / f"{site_id}.json"
+
+
+def _read_record(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and all(isinstance(data.get(k), list) for k in ("current", "previous"))):
+        return None
+    return data
+
+
+def _write_record(path: Path, record: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{path.name}-{os.getpid()}")
+    tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
