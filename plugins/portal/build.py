@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import check, crashes, history, incremental, listing, province_index, render, schedule, sites, staging
+from . import check, crashes, history, incremental, listing, province_index, render, schedule, sites, staging, timeline
 from .atomic import write_text
 from .cache import code_version, read_pickle, write_pickle
 from .lock import build_lock
@@ -115,21 +115,27 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
     ``now`` (default: the clock, Vietnam time) decides which items are due; given, it is also the
     evaluation date (``invoke build --as-of``). ``force`` renders every selected site and page again.
     One build at a time per project (:mod:`portal.lock`)."""
+    # Each stage is a span of the build's timeline (portal.timeline: recorded only when asked for).
     with build_lock(project.root):
-        staging.remove_stale(project.output)  # 0. What a killed build left behind.
-        moment = Moment.of(project, now)
-        # 1. The sites: every one under content/, and those asked for (an unknown one is a problem).
-        found, selected, problems = select_sites(project, site_ids)
+        with timeline.span("start"):
+            staging.remove_stale(project.output)  # 0. What a killed build left behind.
+            moment = Moment.of(project, now)
+            # 1. The sites: every one under content/, and those asked for (an unknown one is a problem).
+            found, selected, problems = select_sites(project, site_ids)
         # 2. List, fingerprint and check every site: cross-site rules read the others' văn bản, and the
         #    provincial site reports on every site.
-        checks, listings = check_sites(project, found, selected, moment.now, jobs, checked)
+        with timeline.span("check"):
+            checks, listings = check_sites(project, found, selected, moment.now, jobs, checked)
         # 3. Plan: what each selected site is made of; one whose inputs are as last published is skipped.
-        plans = plan_sites(project, selected, checks, listings, moment, search, force)
+        with timeline.span("plan"):
+            plans = plan_sites(project, selected, checks, listings, moment, search, force)
         # 4. Render the others in worker processes; one thread indexes each for search and swaps it in.
-        rendered = render_sites([plan.task for plan in plans if plan.task], jobs)
-        remember_published(project, plans, rendered)
+        with timeline.span("render"):
+            rendered = render_sites([plan.task for plan in plans if plan.task], jobs)
+            remember_published(project, plans, rendered)
         # 5. The province index and the machine-readable report, in a stable order.
-        return write_results(project, found, problems, plans, rendered)
+        with timeline.span("results"):
+            return write_results(project, found, problems, plans, rendered)
 
 
 def select_sites(project: Project, site_ids: list[str] | None) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -164,7 +170,8 @@ def check_sites(project: Project, found: list[Path], selected: list[Path], now: 
         if not (province_wide or site_dir.name in names):
             pending.append((project.root, cache, site_dir, None, now))  # only its văn bản: no light cache
             continue
-        listed = _listed(site_dir, project.root, cache, now)
+        with timeline.span("list", site_dir.name):
+            listed = _listed(site_dir, project.root, cache, now)
         if isinstance(listed, check.SiteCheck):  # listing it failed: the site's problem
             checks[site_dir.name] = listed
             continue
@@ -198,9 +205,11 @@ def _is_province(site_dir: Path, root: Path) -> bool:
 def _check_worker(args) -> check.SiteCheck:
     root, cache, site_dir, listed, now = args
     if listed is None:  # a site read only for its văn bản
-        return check.guarded(site_dir, root, now, lambda: check.validate(
-            listing.list_site(site_dir, root, cache, sections=("van-ban",))).light())
-    return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache))
+        with timeline.span("check-van-ban", site_dir.name):
+            return check.guarded(site_dir, root, now, lambda: check.validate(
+                listing.list_site(site_dir, root, cache, sections=("van-ban",)), cache).light())
+    with timeline.span("check", site_dir.name):
+        return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache))
 
 
 def _check_failed(args, exc: Exception) -> check.SiteCheck:
@@ -353,6 +362,11 @@ def _summary(checked: check.SiteCheck, built: bool, skipped: bool = False) -> Si
 def render_site(task: SiteTask) -> SiteResult:
     """Stage 1 of a site, in a worker: check it again in full and render it with Pelican into a
     temporary folder beside its output (``result.staged``). Never raises; a failure leaves no folder."""
+    with timeline.span("render", task.site_dir.name):
+        return _render_site(task)
+
+
+def _render_site(task: SiteTask) -> SiteResult:
     started = time.perf_counter()
     site_id = task.site_dir.name
     tmp = staging.site_folder(task.output_dir, site_id)
@@ -364,8 +378,9 @@ def render_site(task: SiteTask) -> SiteResult:
         # The site in full (bodies and checked HTML) comes back from the content-hash cache, from the
         # listing the check stage made (its files are not listed and hashed again).
         root, cache = task.project.root, task.project.folder("build")
-        checked = check.guarded(task.site_dir, root, task.now, lambda: check.validate(
-            task.listed or listing.list_site(task.site_dir, root, cache), cache))
+        with timeline.span("load", site_id):
+            checked = check.guarded(task.site_dir, root, task.now, lambda: check.validate(
+                task.listed or listing.list_site(task.site_dir, root, cache), cache))
         if not checked.ok:  # edited again since the check phase, and now broken
             result.problems = list(checked.problems)
             return result
@@ -401,12 +416,14 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
         search = ""
         if task.search:  # 3. Index for search (Pagefind), unless every indexed page is as last published.
             digests = task.overrides.get("PORTAL_PAGE_DIGESTS") or {}
-            search = render.search_digest(tmp)
+            with timeline.span("search-digest", site_id):
+                search = render.search_digest(tmp)
             if not (digests.get("search") == search and render.reuse_search(task.output_dir / site_id, tmp)):
                 result.problems += render.index_search(tmp, relpath(task.site_dir, task.project.root))
         if any(p.severity == ERROR for p in result.problems):
             return result
-        result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
+        with timeline.span("publish", site_id):
+            result.kept = render.publish(tmp, task.output_dir / site_id)  # 4. Swap the new site in.
         result.built = True
         _crash_log(task).unlink(missing_ok=True)  # an earlier crash, now mended
         if result.pages is not None:

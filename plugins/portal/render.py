@@ -16,11 +16,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, content_types, paths, search_bundle, staging, templating
+from . import check, content_types, paths, search_bundle, staging, templating, timeline
 from .problems import ERROR, WARNING, Problem, relpath
 from .project import Project
 
@@ -86,8 +87,10 @@ class _Pelican:
 
         class Run(Pelican):
             writer = None
+            read_until = 0.0  # when the generators' contexts were complete (the writer is made next)
 
             def _get_writer(self):  # Pelican 4.x: the one place its run makes its writer
+                self.read_until = time.time()
                 self.writer = super()._get_writer()
                 return self.writer
 
@@ -101,6 +104,7 @@ def run_pelican(project: Project, checked: check.SiteCheck, output: Path,
     collector = _Collect()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(collector)
+    started = time.time()
     run = _Pelican(settings)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # Pelican's own "Done: ..." summary
@@ -109,6 +113,10 @@ def run_pelican(project: Project, checked: check.SiteCheck, output: Path,
         pelican_logger.removeHandler(collector)
         shutil.rmtree(output / ".cache", ignore_errors=True)
         forget_rendered_content()
+    if timeline.enabled() and run.read_until:  # Pelican's two halves: reading (contexts), then writing
+        site_id = checked.site_dir.name
+        timeline.record(os.environ[timeline.ENV], "read", site_id, started, run.read_until)
+        timeline.record(os.environ[timeline.ENV], "write", site_id, run.read_until, time.time())
     where = relpath(checked.site_dir, None)
     return [Problem(where, 0, f"Pelican: {r.getMessage()}",
                     severity=ERROR if r.levelno >= logging.ERROR else WARNING, code="pelican")
@@ -184,11 +192,14 @@ def index_search(site_out: Path, where: str) -> list[Problem]:
     """Build the Pagefind index of a rendered site. One Pagefind runs at a time on the machine's build
     (it uses every core itself, and needs about 280 MB per 1,000 pages): a lock file serialises them."""
     cmd = pagefind_command() + ["--site", str(site_out), *SEARCH_OPTIONS]
-    with _search_lock(site_out.parent):
-        proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **SEARCH_ENV})
+    with _search_lock(site_out.parent), timeline.span("index", Path(where).name) as event:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, **SEARCH_ENV})
+        event["pid"] = proc.pid  # drawn on Pagefind's own line of the timeline
+        out, err = proc.communicate()
     if proc.returncode != 0:
         return [Problem(where, 0, "Không tạo được chỉ mục tìm kiếm (Pagefind): "
-                        + (proc.stderr or proc.stdout).strip()[:500], code="pagefind")]
+                        + (err or out).strip()[:500], code="pagefind")]
     try:  # Pagefind writes its filter indexes in hash-map order: sort them, so equal pages give equal files
         search_bundle.make_reproducible(site_out / "pagefind")
     except (search_bundle.BundleFormatError, OSError, ValueError) as exc:
