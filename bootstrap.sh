@@ -28,13 +28,9 @@ python_env() {
   echo "$sum $lock" > "$stamp"
 }
 
-system_packages() {
-  # From Debian's packages: headless Chromium for the browser tests (never a browser download) and a
-  # Java runtime for the Nu Html Checker. Then axe-core from the npm registry (package-lock.json).
-  local need=()
-  [ -x /usr/bin/chromium ] || need+=(chromium chromium-driver fonts-noto-core)
-  command -v java >/dev/null || need+=(default-jre-headless)
-  command -v npm >/dev/null || need+=(npm)
+apt_install() {
+  # Debian's packages named in "$@" (only those missing), as root or through sudo.
+  local need=("$@")
   if [ ${#need[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -42,27 +38,48 @@ system_packages() {
       echo "Không tìm thấy apt-get: hãy cài ${need[*]} rồi chạy lại." >&2
       exit 1
     fi
-    echo "Cài đặt gói hệ thống cho kiểm thử: ${need[*]}..."
+    echo "Cài đặt gói hệ thống: ${need[*]}..."
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
   fi
-  if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+}
+
+js_packages() {
+  # The JavaScript packages of package-lock.json from the npm registry: Decap CMS (the web editor every site
+  # serves at /quan-tri/) and decap-server (invoke cms) at run time, axe-core for the accessibility tests.
+  local need=()
+  command -v npm >/dev/null || need+=(npm)
+  apt_install "${need[@]}"
+  if [ ! -f node_modules/decap-cms/dist/decap-cms.js ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --silent
   fi
+}
+
+system_packages() {
+  # From Debian's packages: headless Chromium for the browser tests (never a browser download) and a
+  # Java runtime for the Nu Html Checker.
+  local need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium chromium-driver fonts-noto-core)
+  command -v java >/dev/null || need+=(default-jre-headless)
+  apt_install "${need[@]}"
 }
 
 case "${1:-}" in
   demo)
     python_env requirements.lock
+    js_packages
     "$VENV/bin/invoke" build
     "$VENV/bin/invoke" aggregate
     echo
     echo "Tỉnh mẫu đã được xây dựng trong output/. Mở: $(pwd)/output/index.html"
     echo "Xem đầy đủ (cả tìm kiếm): $VENV/bin/invoke serve, rồi mở http://localhost:8000/"
+    echo "Biên tập trên trình duyệt: $VENV/bin/invoke cms (hướng dẫn: docs/huong-dan-bien-tap.md)"
     ;;
   test)
     python_env requirements-dev.lock
     system_packages
+    js_packages
     shift
     "$VENV/bin/python" -m pytest "$@"
     ;;

@@ -17,7 +17,7 @@ THEME = "themes/cong-thong-tin"
 # macro (docs/theme.md). The portal plugin turns autoescape on even if this line is changed.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["portal", "compliance", "aggregate", "quality"]
+PLUGINS = ["portal", "compliance", "aggregate", "quality", "editor"]
 # Compliance reports (plugins/compliance/settings.py lists every key and its default).
 COMPLIANCE = {
     "SAP_DEN_HAN_NGAY_LAM_VIEC": 3,

@@ -4,6 +4,7 @@
     invoke check [--site ID ...] [--as-of D]       validate content without building
     invoke check --fix [--dry-run]                mend NFC and look-alike letters in place, then validate
     invoke serve [--port 8000]                    preview with rebuild on change
+    invoke cms [--site ID]                        web editor (Decap CMS) on 127.0.0.1, saving to this git repo
     invoke new --type tin-tuc --site stp --title "..."   scaffold an item
     invoke import-docx FILE --site X --type TYPE  import a Word file as a new item (import-pdf: a text PDF)
     invoke import-server [--port 8082]            the "Nhập từ Word" page of the web editor, on 127.0.0.1
@@ -148,7 +149,7 @@ def check(c, site=None, as_of="", fix=False, dry_run=False):
         print(fixes.report([fixes.fix_site(d, ROOT, write=not dry_run) for d in site_dirs], write=not dry_run) + "\n")
     rows, waiting = [], []
     for site_dir in site_dirs:
-        result = checking.check_site(site_dir, ROOT, now=now)
+        result = checking.check_site(site_dir, project.root, now=now, settings=project.settings)
         problems += result.problems
         waiting += [d.rel for d in result.scheduled]
         errors, warnings = console.count(result.problems)
@@ -168,8 +169,6 @@ def check(c, site=None, as_of="", fix=False, dry_run=False):
 @task(help={"port": "cổng mạng của máy chủ xem thử", "site": "chỉ xây dựng lại cổng này"})
 def serve(c, port=8000, site=None):
     """Preview output/ at http://localhost:PORT/ and rebuild a site whenever its files change."""
-    from watchfiles import watch
-
     project = _project()
     _sites(project, [site] if site else None)
     build_province(project, [site] if site else None)
@@ -179,18 +178,75 @@ def serve(c, port=8000, site=None):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Đang phục vụ {OUTPUT} tại http://localhost:{port}/ (Ctrl+C để dừng)")
-    shared = (ROOT / "themes", ROOT / "plugins", ROOT / "pelicanconf.py")
     try:
-        for changes in watch(CONTENT, *shared):
-            paths = [Path(p) for _, p in changes]
-            if any(not p.is_relative_to(CONTENT) for p in paths):
-                targets = [site] if site else None  # theme or plugin changed: every site
-            else:
-                targets = sorted({p.relative_to(CONTENT).parts[0] for p in paths})
-            print(f"Thay đổi: {', '.join(str(p.relative_to(ROOT)) for p in paths[:5])} → xây dựng lại")
-            _report(build_province(project, targets))
+        _rebuild_on_change(project, site)
     except KeyboardInterrupt:
         server.shutdown()
+
+
+def _rebuild_on_change(project: Project, site=None) -> None:
+    """Rebuild the site whose files change (every site on a theme or plugin change) until Ctrl+C."""
+    from watchfiles import watch
+
+    content = project.content
+    shared = (project.root / "themes", project.root / "plugins", project.settings_file)
+    for changes in watch(content, *shared):
+        paths = [Path(p) for _, p in changes]
+        if any(not p.is_relative_to(content) for p in paths):
+            targets = [site] if site else None  # theme or plugin changed: every site
+        else:
+            targets = sorted({p.relative_to(content).parts[0] for p in paths})
+        print(f"Thay đổi: {', '.join(str(p.relative_to(project.root)) for p in paths[:5])} → xây dựng lại")
+        _report(build_province(project, targets))
+
+
+@task(help={
+    "site": "mã cổng cần biên tập (mặc định: in địa chỉ trang biên tập của mọi cổng)",
+    "port": "cổng mạng của máy chủ xem thử và biên tập (mặc định 8000)",
+    "host": "địa chỉ lắng nghe: chỉ 127.0.0.1 (decap-server không có đăng nhập)",
+    "import_port": "cổng mạng của trang «Nhập từ Word/PDF» (mặc định 8082)",
+})
+def cms(c, site="", port=8000, host="127.0.0.1", import_port=8082):
+    """Edit content in the browser on this machine: Decap CMS at /<site>/quan-tri/, saving to this git repository.
+
+    Starts decap-server (git mode, pinned in package.json), the preview server and the "Nhập từ Word/PDF" page
+    (plugins/importer/server.py), all on 127.0.0.1 only;
+    each item is a branch cms/<type>/<slug> until it is published (merged into the published branch). The
+    preview is rebuilt when files change, as with invoke serve. Exit 2 for another address or a missing setup.
+    """
+    from editor import local
+    from editor.config import ADMIN
+    from importer import server as import_server
+
+    try:
+        local.check_address(host)
+    except local.LocalEditorError as exc:
+        raise Exit(str(exc), code=2) from None
+    project = _project()
+    _sites(project, [site] if site else None)
+    _report(build_province(project, [site] if site else None))
+    stray = local.untracked(project.root)
+    if stray:  # decap-server commits with «git add .»: these would go into the next item's commit
+        print(f"Lưu ý: {len(stray)} tệp chưa được git theo dõi sẽ bị đưa vào commit của bài tiếp theo "
+              f"(decap-server ghi bằng «git add .»): {', '.join(stray[:5])}{' …' if len(stray) > 5 else ''}. "
+              "Hãy commit, xóa hoặc thêm chúng vào .gitignore trước khi biên tập.")
+    try:
+        output = project.output
+        with local.editor(project.root, output, host, int(port), log=project.cache / "decap-server.log") as base:
+            shown = [site] if site else sorted(p.name for p in output.iterdir() if (p / ADMIN / "index.html").is_file())
+            print("Trình biên tập (chỉ trên máy này, lưu thẳng vào kho git tại " + str(project.root) + "):")
+            print("\n".join(f"    {s}: {local.admin_url(base, s)}" for s in shown))
+            importing = import_server.start(project.root, int(import_port), allowed_origins=[base])
+            print(f"Nhập từ Word/PDF: {importing.url}")
+            print(f"Xem thử các cổng: {base}/ (Ctrl+C để dừng)")
+            try:
+                _rebuild_on_change(project, site or None)
+            finally:
+                importing.shutdown()
+    except local.LocalEditorError as exc:
+        raise Exit(str(exc), code=2) from None
+    except KeyboardInterrupt:
+        pass
 
 
 @task(help={
@@ -222,7 +278,9 @@ def _import(path: str, site: str, type_id: str, expect: str) -> None:
                            + f": invoke import-{expect} {path} --site <mã cổng> --type <loại>.")
         if not source.is_file():
             raise WrongUse(f"Không tìm thấy tệp «{path}».")
-        result = import_file(ROOT, site, type_id, source.name, source.read_bytes(), expect=expect)
+        project = _project()
+        result = import_file(project.root, site, type_id, source.name, source.read_bytes(), expect=expect,
+                             settings=project.settings)
     except ImportFailure as exc:
         raise Exit(str(exc), code=exc.exit_code) from None
     print(report.text(result, type_id, source.name, site))
@@ -266,7 +324,8 @@ def import_server(c, port=8082, origin=None):
     """Serve the "Nhập từ Word" page and endpoint on 127.0.0.1 only (invoke cms starts it too); Ctrl+C stops it."""
     from importer import server
 
-    endpoint = server.make_server(ROOT, "127.0.0.1", int(port), origin or ())
+    project = _project()
+    endpoint = server.make_server(project.root, "127.0.0.1", int(port), origin or (), project.settings)
     print(f"Trang nhập văn bản Word/PDF: {endpoint.url} (chỉ trên máy này; Ctrl+C để dừng)")
     try:
         endpoint.serve_forever()
@@ -303,10 +362,12 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
     errors = [p for p in evaluation.content_problems if p.severity == ERROR]
     if errors:
         print(f"Lưu ý: {len(errors)} lỗi nội dung (xem invoke check); các tệp lỗi không được đánh giá.\n")
-    folder = Path(output) if output else project.output / "tuan-thu" / day.isoformat()
+    folder = Path(output) if output else project.output / reports.REPORT_FOLDER / day.isoformat()
     aggregated = read_json(Store(project.folder(FOLDER)).result_path, {}) or {}
     sources = aggregated.get("nguon", [])
     paths = reports.write_all(evaluation, folder, sources, project.root / project.settings["THEME"] / "templates")
+    if not no_git:  # who wrote, approved and published each item (compliance/approvals.py)
+        paths["duyet"] = _write_editorial_trail(project, folder, site or None)
     print(f"Báo cáo tuân thủ ngày {day:%d/%m/%Y}; bộ quy tắc áp dụng: "
           + ", ".join(r.ma for r in evaluation.used_rule_sets()) + "\n")
     print(reports.terminal(evaluation, limit=40))
@@ -322,6 +383,19 @@ def compliance(c, as_of="", site=None, strict=False, severity="cao", output="", 
         if failing:
             raise Exit(f"--strict: {len(failing)} phát hiện quá hạn hoặc thiếu ở mức độ từ «{severity}» trở lên.",
                        code=1)
+
+
+def _write_editorial_trail(project: Project, folder: Path, site_ids) -> Path:
+    """``nhat-ky-duyet-dang.csv``: per content file, created / approved / published, from git."""
+    from compliance import approvals
+
+    trails = approvals.read(project.root)
+    if site_ids:
+        trails = {p: t for p, t in trails.items() if any(p.startswith(f"content/{s}/") for s in site_ids)}
+    path = folder / "nhat-ky-duyet-dang.csv"
+    rows = approvals.rows(trails, approvals.item_dates(project.root, trails))
+    path.write_text(approvals.as_csv(rows), encoding="utf-8", newline="")
+    return path
 
 
 @task(help={

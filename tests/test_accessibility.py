@@ -119,8 +119,10 @@ def test_no_csp_violation_or_console_error_on_any_template(gate, browser_env):
 
 def test_every_published_page_carries_a_strict_csp(province):
     out = province["out"]
+    # The board's web editor (quan-tri/, Decap CMS) needs 'unsafe-eval': its own policy, limited to the site and
+    # its git forge, is checked in tests/test_editor_config.py and in Chromium by tests/test_editor_browser.py.
     pages = [p for site in accessibility.built_sites(ROOT, out) for p in (out / site).rglob("*.html")
-             if "pagefind" not in p.parts]
+             if "pagefind" not in p.parts and "quan-tri" not in p.parts]
     assert len(pages) > 500
     for page in pages:
         html = page.read_text(encoding="utf-8")

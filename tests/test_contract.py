@@ -105,3 +105,22 @@ def test_a_moved_folder_is_where_every_plugin_looks(tmp_path):
     assert moved.folder("kiem-tra") == tmp_path / "q"
     assert moved.folder("tong-hop") == ROOT / "khac" / "tong-hop"
     assert moved.folder("build") == ROOT / ".cache" / "build"
+
+
+def test_pages_outside_the_sites_are_declared_by_the_plugins_that_write_them(tmp_path):
+    """The quality gates map the province index and invoke compliance's report to their templates from the
+    declarations alone (quality names no template of another plugin)."""
+    from quality.sources import SourceMap
+
+    declared = project_at(ROOT, tmp_path / "output")
+    assert declared.contract.province_pages() == {
+        "index.html": ROOT / "plugins" / "portal" / "templates" / "province-index.html",
+        "tuan-thu/": ROOT / "plugins" / "compliance" / "templates" / "bao-cao.html"}
+    assert all(path.is_file() for path in declared.contract.province_pages().values())
+    sources = SourceMap(declared)
+    template = {rel: sources.source(tmp_path / "output" / rel).template
+                for rel in ("index.html", "tuan-thu/2026-11-25/bao-cao-tuan-thu.html", "khac.html")}
+    assert template == {"index.html": "plugins/portal/templates/province-index.html",
+                        "tuan-thu/2026-11-25/bao-cao-tuan-thu.html": "plugins/compliance/templates/bao-cao.html",
+                        "khac.html": ""}
+    assert "province-index" not in (ROOT / "plugins" / "quality" / "sources.py").read_text(encoding="utf-8")

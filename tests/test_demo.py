@@ -95,6 +95,16 @@ def test_demo_aggregates_into_the_provincial_portal(demo_output, tmp_path):
     catalog = BeautifulSoup((pages / "thu-tuc" / "index.html").read_text(encoding="utf-8"), "html.parser")
     rows = catalog.select("#bang-thu-tuc-tinh tbody tr")
     assert len(rows) == result.counts["thu_tuc"] >= 20 and catalog.find("select", id="loc-linh-vuc")
+    # The documents of the province and of a unit: one filter form, an option for every value the rows hold.
+    for page, table in ((pages / "van-ban" / "index.html", "bang-van-ban-tinh"),
+                        (demo_output / "stp" / "van-ban" / "index.html", "bang-van-ban")):
+        documents = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        rows = documents.select(f"#{table} tbody tr")
+        assert len(rows) > 5 and documents.select_one(f"form.filter-form[data-filter-table={table}]")
+        for key in ("loai", "linh-vuc", "co-quan", "nam"):
+            options = [(o.get_text(), o["value"]) for o in documents.select(f"#loc-{key} option")][1:]
+            assert {v for _, v in options} == {r[f"data-{key}"] for r in rows} - {""}, (page, key)
+            assert options == sorted(options, key=lambda o: o[0].lower(), reverse=key == "nam"), (page, key)
     news = BeautifulSoup((pages / "tin-tuc" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert news.find("a", string="Sở Tư pháp tỉnh Thanh Vân")
     assert (pages / "tin-tuc" / "trang-2.html").is_file()

@@ -48,7 +48,8 @@ from portal import check, content_types
 LIMITS = Limits(connect_timeout=2, request_deadline=5, retries=1, backoff=0.05, max_bytes=2_000_000)
 AS_OF = dt.date(2026, 11, 23)
 PROVINCE, UNIT, REMOTE = "tinh-thu", "so-thu", "ben-ngoai"
-THEME_SCRIPTS = re.compile(r"(^|/)theme/js/(portal|search)\.js$")
+# The theme's scripts, and the web editor's three (quan-tri/index.html, plugins/editor/admin.py: bare names).
+THEME_SCRIPTS = re.compile(r"(^|/)theme/js/(portal|search)\.js$|^(du-lieu-bien-tap|decap-cms|bien-tap)\.js$")
 URL_KEYS = url_keys() | {"don_vi_url"}
 
 

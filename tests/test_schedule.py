@@ -90,12 +90,18 @@ def test_dates_beyond_the_horizon_are_errors_and_the_horizon_is_a_setting(root):
     path = site / "thong-bao" / "hen-gio.md"
     path.write_text(ITEM.replace("2026-03-20 08:30", "2026-06-01"), encoding="utf-8")
     assert check.check_site(site, root, now=BEFORE).ok  # 78 days ahead: within the default 365
-    (root / "pelicanconf.py").write_text("PORTAL_SCHEDULE_HORIZON_DAYS = 30\n", encoding="utf-8")
-    result = check.check_site(site, root, now=BEFORE)
+    # The project's settings file (here not root/pelicanconf.py) sets it, for the check and the build alike.
+    settings = root / "cau-hinh-khac.py"
+    settings.write_text(SETTINGS.read_text(encoding="utf-8") + f'\nTHEME = "{ROOT}/themes/cong-thong-tin"\n'
+                        f'PLUGIN_PATHS = ["{ROOT}/plugins"]\nPORTAL_SCHEDULE_HORIZON_DAYS = 30\n', encoding="utf-8")
+    project = project_at(root, settings=settings)
+    result = check.check_site(site, root, now=BEFORE, settings=project.settings)
     [problem] = [p for p in result.problems if p.severity == ERROR]
     assert (problem.path, problem.line, problem.field, problem.code) == (REL, 3, "ngay", "ngay-qua-xa")
     assert "hơn 30 ngày sau hôm nay, 15/03/2026" in problem.message and "14/04/2026" in problem.expected
     assert REL not in [d.rel for d in result.documents + result.scheduled]
+    built = build_province(project, jobs=1, search=False, now=BEFORE)
+    assert not built.ok and [p.code for p in built.all_problems() if p.severity == ERROR] == ["ngay-qua-xa"]
 
 
 def test_a_future_update_date_of_a_published_item_is_a_warning(root):

@@ -225,7 +225,8 @@ class Pipeline:
 
 
 class _Runner:
-    """A fresh clone of origin with this machine's venv linked as ``.venv`` (the workflow's Install step)."""
+    """A fresh clone of origin with this machine's venv and node packages linked (the workflow's Install
+    step)."""
 
     def __init__(self, origin: Path, path: Path, env: dict):
         self.path, self.env = path, env
@@ -234,6 +235,9 @@ class _Runner:
         self.checkout = run("checkout", ["git", "clone", "--quiet", "--no-local", str(origin), str(path)],
                             path.parent, env)
         (path / ".venv").symlink_to(Path(sys.prefix))
+        modules = origin / "node_modules"  # the Install step's `npm ci`: this machine's packages, linked
+        if modules.is_dir():
+            (path / "node_modules").symlink_to(modules.resolve(), target_is_directory=True)
 
     def script(self, name: str, text: str, env: dict) -> Measurement:
         return run(name, ["bash", "-e", "-c", text], self.path, {**self.env, **env})

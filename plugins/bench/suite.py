@@ -44,6 +44,10 @@ def project(root: Path, repo: Path) -> None:
             target.unlink()
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(repo / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # The JavaScript packages every site's build needs (the web editor's Decap bundle): shared, not copied.
+    modules = root / "node_modules"
+    if not modules.exists() and (repo / "node_modules").is_dir():
+        modules.symlink_to((repo / "node_modules").resolve(), target_is_directory=True)
 
 
 def hugo_binary() -> str:

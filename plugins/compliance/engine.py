@@ -64,8 +64,9 @@ def read_province(project: Project, wanted: set[str] | None = None) -> dict:
     site_dirs, _ = sites.discover(project.content, project.root)
     wanted = wanted or {d.name for d in site_dirs}
     # Compliance reads fields, never bodies: keep each site's light form only.
-    return {d.name: check.light_check(d, project.root, project.folder("build")) if d.name in wanted
-            else check.check_site(d, project.root, sections=("van-ban",)).light()
+    return {d.name: check.light_check(d, project.root, project.folder("build"), settings=project.settings)
+            if d.name in wanted
+            else check.check_site(d, project.root, sections=("van-ban",), settings=project.settings).light()
             for d in site_dirs}
 
 

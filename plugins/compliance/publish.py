@@ -15,7 +15,7 @@ from pelican.generators import Generator
 
 from portal import contract, history, project
 
-from . import reports, settings
+from . import html_report, reports, settings
 from .engine import evaluate
 
 DECLARATION = contract.Declaration(
@@ -23,7 +23,8 @@ DECLARATION = contract.Declaration(
     settings=(contract.Setting("COMPLIANCE", "evaluation options: keys and defaults in compliance/settings.py"),),
     context=(contract.ContextVariable("TUAN_THU", contract.Incremental.OTHER_SITES,
                                       "the site's compliance report (the whole province's on the provincial site)"),),
-    pages=(contract.Page("tuan-thu/index.html", "tuan-thu"), contract.Page("tuan-thu/toan-tinh.html", "tuan-thu-tinh")),
+    pages=(contract.Page("tuan-thu/index.html", "tuan-thu"), contract.Page("tuan-thu/toan-tinh.html", "tuan-thu-tinh"),
+           contract.ProvincePage(f"{reports.REPORT_FOLDER}/", html_report.TEMPLATE)),  # invoke compliance's report
 )
 
 

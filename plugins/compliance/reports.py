@@ -148,6 +148,9 @@ def terminal(evaluation: Evaluation, limit: int = 0) -> str:
     return "\n".join(lines)
 
 
+REPORT_FOLDER = "tuan-thu"  # invoke compliance writes into output/tuan-thu/<evaluation date>/ unless told otherwise
+
+
 def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None = None,
               theme_templates: Path | None = None) -> dict[str, Path]:
     """Write every format into ``folder``; returns format → path. ``sources``: aggregation health.

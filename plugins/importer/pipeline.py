@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,11 +60,13 @@ def kind_of(name: str) -> str:
 
 
 def import_file(root: Path, site_id: str, type_id: str, name: str, data: bytes,
-                now: dt.datetime | None = None, expect: str | None = None) -> ImportResult:
+                now: dt.datetime | None = None, expect: str | None = None,
+                settings: Mapping | None = None) -> ImportResult:
     """Import the file ``name`` (its bytes ``data``) as a new ``type_id`` item of site ``site_id``.
 
     ``expect`` ('docx' or 'pdf') is the kind the command takes; ``now`` the posting time (default: now,
-    Vietnam time). Raises WrongUse or ImportRefused, with nothing written.
+    Vietnam time); ``settings`` the project's, which the check of the new item follows (the iframe sources
+    allowed, the scheduling horizon). Raises WrongUse or ImportRefused, with nothing written.
     """
     started = time.perf_counter()
     when = now or schedule.now()
@@ -84,7 +87,7 @@ def import_file(root: Path, site_id: str, type_id: str, name: str, data: bytes,
                           relpath(written.attachment, root) if written.attachment else None, written.fields,
                           {k: v for k, v in converted.reading.sources.items() if k in written.fields},
                           converted.notes, legacy_runs=converted.legacy_runs, tables=converted.tables)
-    result.problems = _problems(root, site_dir, result, when)
+    result.problems = _problems(root, site_dir, result, when, settings)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -110,8 +113,9 @@ def _unit_names(root: Path) -> list[str]:
     return names
 
 
-def _problems(root: Path, site_dir: Path, result: ImportResult, now: dt.datetime) -> list[Problem]:
+def _problems(root: Path, site_dir: Path, result: ImportResult, now: dt.datetime,
+              settings: Mapping | None) -> list[Problem]:
     """The site's check, reduced to the files this import wrote."""
     mine = {result.item, *result.images, *([result.attachment] if result.attachment else [])}
-    checked = checking.check_site(site_dir, root, now=now)
+    checked = checking.check_site(site_dir, root, now=now, settings=settings)
     return sorted(p for p in checked.problems if p.path in mine or result.item in p.message)

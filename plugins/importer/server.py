@@ -23,6 +23,7 @@ import http.server
 import json
 import logging
 import threading
+from collections.abc import Mapping
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
@@ -44,13 +45,16 @@ PAGE_CSS = ("body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem a
 
 
 class ImportServer(http.server.ThreadingHTTPServer):
-    """The endpoint's server: the project root it imports into, the origins it trusts, its lock."""
+    """The endpoint's server: the project root it imports into (and the project's settings, which the check
+    of an imported item follows), the origins it trusts, its lock."""
 
     daemon_threads = True
 
-    def __init__(self, root: Path, host: str, port: int, allowed_origins: tuple[str, ...]):
+    def __init__(self, root: Path, host: str, port: int, allowed_origins: tuple[str, ...],
+                 settings: Mapping | None = None):
         super().__init__((host, port), _Handler)
         self.root = Path(root)
+        self.settings = settings
         self.lock = threading.Lock()
         own = {f"http://{name}:{self.server_address[1]}" for name in ("127.0.0.1", "localhost", "[::1]")}
         self.origins = own | {o.rstrip("/") for o in allowed_origins}
@@ -62,17 +66,18 @@ class ImportServer(http.server.ThreadingHTTPServer):
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0,
-                allowed_origins: tuple[str, ...] | list[str] = ()) -> ImportServer:
+                allowed_origins: tuple[str, ...] | list[str] = (), settings: Mapping | None = None) -> ImportServer:
     """The endpoint bound to ``host:port`` (port 0: any free one). Only the loopback interface is allowed."""
     if host not in LOOPBACK:
         raise WrongUse("Máy chủ nhập văn bản chỉ chạy trên máy của người biên tập (127.0.0.1), không chạy trên"
                        f" «{host}»: nó không có đăng nhập, ai truy cập được địa chỉ đó cũng ghi được vào kho nội dung.")
-    return ImportServer(root, "::1" if host == "::1" else "127.0.0.1", int(port), tuple(allowed_origins))
+    return ImportServer(root, "::1" if host == "::1" else "127.0.0.1", int(port), tuple(allowed_origins), settings)
 
 
-def start(root: Path, port: int = 0, allowed_origins: tuple[str, ...] | list[str] = ()) -> ImportServer:
+def start(root: Path, port: int = 0, allowed_origins: tuple[str, ...] | list[str] = (),
+          settings: Mapping | None = None) -> ImportServer:
     """Start the endpoint on 127.0.0.1 in a background thread (for ``invoke cms``); ``server.shutdown()`` stops it."""
-    server = make_server(root, "127.0.0.1", port, allowed_origins)
+    server = make_server(root, "127.0.0.1", port, allowed_origins, settings)
     threading.Thread(target=server.serve_forever, name="nhap-tu-word", daemon=True).start()
     return server
 
@@ -138,7 +143,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if not name:
                 raise WrongUse("Chưa chọn tệp cần nhập (trường «tep»).")
             with self.server.lock:
-                result = import_file(self.server.root, site, type_id, Path(name).name, data)
+                result = import_file(self.server.root, site, type_id, Path(name).name, data,
+                                     settings=self.server.settings)
         except ImportFailure as exc:
             self._refuse(400 if exc.exit_code == 2 else 422, str(exc))
             return

@@ -168,30 +168,30 @@ def check_sites(project: Project, found: list[Path], selected: list[Path], now: 
     listings, checks, pending = {}, {}, []
     for site_dir in found:
         if not (province_wide or site_dir.name in names):
-            pending.append((project.root, cache, site_dir, None, now))  # only its văn bản: no light cache
+            pending.append((project, site_dir, None, now))  # only its văn bản: no light cache
             continue
         with timeline.span("list", site_dir.name):
-            listed = _listed(site_dir, project.root, cache, now)
+            listed = _listed(project, site_dir)
         if isinstance(listed, check.SiteCheck):  # listing it failed: the site's problem
             checks[site_dir.name] = listed
             continue
         listings[site_dir.name] = listed
         stored = check.stored_light(listed, cache)
         if stored is not None:
-            checks[site_dir.name] = check.due(stored, project.root, now)
+            checks[site_dir.name] = check.due(stored, now, project.settings)
         else:
-            pending.append((project.root, cache, site_dir, listed, now))
+            pending.append((project, site_dir, listed, now))
     for result in _parallel(_check_worker, pending, jobs, _check_failed):
         checks[result.site_dir.name] = result
     return {d.name: checks[d.name] for d in found}, listings
 
 
-def _listed(site_dir: Path, root: Path, cache: Path, now: dt.datetime) -> listing.Listing | check.SiteCheck:
+def _listed(project: Project, site_dir: Path) -> listing.Listing | check.SiteCheck:
     """The site's listing, or (listing it failed unexpectedly) its check with that problem."""
     try:
-        return listing.list_site(site_dir, root, cache)
+        return listing.list_site(site_dir, project.root, project.folder("build"), settings=project.settings)
     except Exception as exc:  # noqa: BLE001 - the site's problem, not the run's
-        return check.crashed(site_dir, root, exc)
+        return check.crashed(site_dir, project.root, exc)
 
 
 def _is_province(site_dir: Path, root: Path) -> bool:
@@ -203,18 +203,20 @@ def _is_province(site_dir: Path, root: Path) -> bool:
 
 
 def _check_worker(args) -> check.SiteCheck:
-    root, cache, site_dir, listed, now = args
+    project, site_dir, listed, now = args
+    root, cache, settings = project.root, project.folder("build"), project.settings
     if listed is None:  # a site read only for its văn bản
         with timeline.span("check-van-ban", site_dir.name):
             return check.guarded(site_dir, root, now, lambda: check.validate(
-                listing.list_site(site_dir, root, cache, sections=("van-ban",)), cache).light())
+                listing.list_site(site_dir, root, cache, sections=("van-ban",), settings=settings), cache).light(),
+                settings)
     with timeline.span("check", site_dir.name):
-        return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache))
+        return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache), settings)
 
 
 def _check_failed(args, exc: Exception) -> check.SiteCheck:
-    root, _cache, site_dir, *_ = args
-    return check.crashed(site_dir, root, exc)
+    project, site_dir, *_ = args
+    return check.crashed(site_dir, project.root, exc)
 
 
 def plan_sites(project: Project, selected: list[Path], checks: dict, listings: dict, moment: Moment, search: bool,
@@ -377,10 +379,10 @@ def _render_site(task: SiteTask) -> SiteResult:
             return result
         # The site in full (bodies and checked HTML) comes back from the content-hash cache, from the
         # listing the check stage made (its files are not listed and hashed again).
-        root, cache = task.project.root, task.project.folder("build")
+        root, cache, settings = task.project.root, task.project.folder("build"), task.project.settings
         with timeline.span("load", site_id):
             checked = check.guarded(task.site_dir, root, task.now, lambda: check.validate(
-                task.listed or listing.list_site(task.site_dir, root, cache), cache))
+                task.listed or listing.list_site(task.site_dir, root, cache, settings=settings), cache), settings)
         if not checked.ok:  # edited again since the check phase, and now broken
             result.problems = list(checked.problems)
             return result

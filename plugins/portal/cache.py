@@ -7,7 +7,7 @@
   does the same. Change is still decided by the content hash: any write to a file changes its ctime,
   so it is read and hashed again; a fresh checkout changes every signature, so everything is hashed.
 - ``code_version()``: one hash of everything that shapes output besides content (plugins, schemas,
-  theme, settings files, pinned requirements); any change invalidates every cache.
+  theme, settings files, pinned requirements and JavaScript packages); any change invalidates every cache.
 Caches live under ``.cache/`` beside ``content/``; deleting that folder only costs time.
 """
 
@@ -38,7 +38,8 @@ def code_version(project: Path = PROJECT) -> str:
     roots = [project / "plugins", project / "themes"]
     files = [p for root in roots if root.is_dir() for p in root.rglob("*")
              if p.is_file() and "__pycache__" not in p.parts]
-    files += [project / name for name in ("pelicanconf.py", "publishconf.py", "requirements.txt")]
+    files += [project / name for name in ("pelicanconf.py", "publishconf.py", "requirements.txt",
+                                          "package-lock.json")]  # the editor's Decap bundle (plugins/editor)
     for path in sorted(f for f in files if f.is_file()):
         digest.update(str(path.relative_to(project)).encode())
         digest.update(path.read_bytes())

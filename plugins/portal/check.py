@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,34 +53,37 @@ class SiteCheck:
 
 def check_site(site_dir: Path, root: Path | None = None, max_bytes: int = document.MAX_FILE_BYTES,
                sections: tuple[str, ...] | None = None, cache_dir: Path | None = None,
-               now: dt.datetime | None = None) -> SiteCheck:
+               now: dt.datetime | None = None, settings: Mapping | None = None) -> SiteCheck:
     """Load ``site.yaml`` and every content file of ``site_dir`` (or only ``sections``); never raises.
 
     With ``cache_dir``, a file whose bytes (and the site's attachment list) are unchanged since the last
     run is not parsed or validated again. ``now`` (default: the clock, Vietnam time) decides which valid
-    items are due and which are scheduled.
+    items are due and which are scheduled. ``settings`` are the project's (``Project.settings``): the iframe
+    sources bodies may embed and the scheduling horizon (their defaults without).
     """
-    return guarded(site_dir, root, now,
-                   lambda: validate(listing.list_site(site_dir, root, cache_dir, sections, max_bytes), cache_dir))
+    return guarded(site_dir, root, now, lambda: validate(
+        listing.list_site(site_dir, root, cache_dir, sections, max_bytes, settings), cache_dir), settings)
 
 
-def light_check(site_dir: Path, root: Path | None, cache_dir: Path, now: dt.datetime | None = None) -> SiteCheck:
+def light_check(site_dir: Path, root: Path | None, cache_dir: Path, now: dt.datetime | None = None,
+                settings: Mapping | None = None) -> SiteCheck:
     """:func:`check_site` in its light form (:meth:`SiteCheck.light`): what compliance and the other sites
     read. A site none of whose files changed comes back from one small cache file; never raises."""
     def light() -> SiteCheck:
-        listed = listing.list_site(site_dir, root, cache_dir)
+        listed = listing.list_site(site_dir, root, cache_dir, settings=settings)
         return stored_light(listed, cache_dir) or validate_light(listed, cache_dir)
 
-    return guarded(site_dir, root, now, light)
+    return guarded(site_dir, root, now, light, settings)
 
 
-def guarded(site_dir: Path, root: Path | None, now: dt.datetime | None, step) -> SiteCheck:
+def guarded(site_dir: Path, root: Path | None, now: dt.datetime | None, step,
+            settings: Mapping | None = None) -> SiteCheck:
     """``step()``, whose unexpected failure becomes the site's problem; then which items are due at ``now``."""
     try:
         result = step()
     except Exception as exc:  # noqa: BLE001 - a failure outside any one file: the site's problem, not the run's
         return crashed(site_dir, root, exc)
-    return due(result, root, now)
+    return due(result, now, settings)
 
 
 def crashed(site_dir: Path, root: Path | None, exc: Exception) -> SiteCheck:
@@ -89,9 +93,10 @@ def crashed(site_dir: Path, root: Path | None, exc: Exception) -> SiteCheck:
     return SiteCheck(site_dir=site_dir, site=None, problems=[problem])
 
 
-def due(result: SiteCheck, root: Path | None, now: dt.datetime | None) -> SiteCheck:
-    """Which valid items of a check are due at ``now`` (default: the clock) and which are scheduled."""
-    return schedule.apply(result, now or schedule.now(), sites.configured_horizon(root))
+def due(result: SiteCheck, now: dt.datetime | None, settings: Mapping | None = None) -> SiteCheck:
+    """Which valid items of a check are due at ``now`` (default: the clock) and which are scheduled (or
+    beyond the horizon of the project's ``settings``)."""
+    return schedule.apply(result, now or schedule.now(), schedule.horizon_days(settings))
 
 
 def _light_cache(listed: listing.Listing, cache_dir: Path | None) -> Path | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 class ContentType:
     id: str            # folder name, schema name, URL prefix and category slug
     label: str         # Vietnamese section name (menu, headings, feed titles)
+    item_label: str    # what one item is called, for people (the accessibility gate's list of pages)
     kind: str          # "article" or "page"
     template: str      # detail template
     list_template: str  # section index template
@@ -24,18 +25,20 @@ class ContentType:
 
 
 TYPES: tuple[ContentType, ...] = (
-    ContentType("tin-tuc", "Tin tức - Sự kiện", "article", "article", "section"),
-    ContentType("thong-bao", "Thông báo", "article", "article", "section"),
-    ContentType("van-ban", "Văn bản", "article", "van-ban", "van-ban-danh-sach"),
-    ContentType("thu-tuc", "Thủ tục hành chính", "article", "thu-tuc", "thu-tuc-danh-sach"),
-    ContentType("lich-cong-tac", "Lịch công tác", "article", "lich-cong-tac", "lich-cong-tac-danh-sach"),
-    ContentType("du-thao", "Lấy ý kiến dự thảo", "article", "article", "section"),
-    ContentType("pho-bien-phap-luat", "Phổ biến pháp luật", "article", "article", "section"),
-    ContentType("hoi-dap", "Hỏi đáp", "article", "article", "section"),
-    ContentType("du-an", "Dự án - Đầu tư - Đấu thầu", "article", "article", "section"),
-    ContentType("ngan-sach", "Công khai ngân sách - Thống kê", "article", "article", "section"),
-    ContentType("quy-hoach", "Chiến lược - Quy hoạch - Kế hoạch", "article", "article", "section"),
-    ContentType("trang", "Giới thiệu", "page", "page", ""),
+    ContentType("tin-tuc", "Tin tức - Sự kiện", "Tin bài", "article", "article", "section"),
+    ContentType("thong-bao", "Thông báo", "Thông báo", "article", "article", "section"),
+    ContentType("van-ban", "Văn bản", "Văn bản", "article", "van-ban", "van-ban-danh-sach"),
+    ContentType("thu-tuc", "Thủ tục hành chính", "Thủ tục hành chính", "article", "thu-tuc", "thu-tuc-danh-sach"),
+    ContentType("lich-cong-tac", "Lịch công tác", "Lịch công tác tuần", "article", "lich-cong-tac",
+                "lich-cong-tac-danh-sach"),
+    ContentType("du-thao", "Lấy ý kiến dự thảo", "Dự thảo lấy ý kiến", "article", "article", "section"),
+    ContentType("pho-bien-phap-luat", "Phổ biến pháp luật", "Bài phổ biến pháp luật", "article", "article", "section"),
+    ContentType("hoi-dap", "Hỏi đáp", "Hỏi đáp", "article", "article", "section"),
+    ContentType("du-an", "Dự án - Đầu tư - Đấu thầu", "Dự án", "article", "article", "section"),
+    ContentType("ngan-sach", "Công khai ngân sách - Thống kê", "Công khai ngân sách", "article", "article", "section"),
+    ContentType("quy-hoach", "Chiến lược - Quy hoạch - Kế hoạch", "Quy hoạch, kế hoạch", "article", "article",
+                "section"),
+    ContentType("trang", "Giới thiệu", "Trang giới thiệu", "page", "page", ""),
 )
 
 BY_ID = {t.id: t for t in TYPES}

@@ -11,7 +11,8 @@ and the types with which a plugin declares its own from its ``register()``::
         settings=(contract.Setting("MY_PLUGIN", "what it sets"),),
         context=(contract.ContextVariable("MY_VALUE", contract.Incremental.VALUE, "what it holds"),),
         folders=(contract.CacheFolder("my-plugin", ".cache/my-plugin", "what it keeps"),),
-        pages=(contract.Page("my-page.html", "my-template"),),
+        pages=(contract.Page("my-page.html", "my-template"),
+               contract.ProvincePage("my-report/", Path(__file__).parent / "templates" / "my-report.html")),
     )
 
     def register():
@@ -87,6 +88,16 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ProvincePage:
+    """A page a plugin writes under the output root, outside every site (``save_as``; one ending in ``/``
+    stands for every page under it), and the plugin's own template file that writes it (an absolute path),
+    for the quality gates' source map."""
+
+    save_as: str
+    template: Path
+
+
+@dataclass(frozen=True)
 class Declaration:
     """Everything one plugin adds: settings, context variables, cache folders, pages."""
 
@@ -94,7 +105,7 @@ class Declaration:
     settings: tuple[Setting, ...] = ()
     context: tuple[ContextVariable, ...] = ()
     folders: tuple[CacheFolder, ...] = ()
-    pages: tuple[Page, ...] = ()
+    pages: tuple[Page | ProvincePage, ...] = ()
 
 
 # Pelican's own context, as every site's templates see it: made of the site's items, or of the call.
@@ -104,6 +115,9 @@ _PELICAN_CONTENT = ("articles", "dates", "pages", "hidden_pages", "draft_pages",
                     "dates_paginator", "dates_previous_page", "dates_next_page", "all_articles", "translations")
 _PELICAN_CALL = ("output_file", "localsiteurl", "SITEURL", "page_name")
 
+
+# The list of the province's portals (portal.province_index), the one page the core writes outside the sites.
+PROVINCE_INDEX = ProvincePage("index.html", Path(__file__).parent / "templates" / "province-index.html")
 
 CORE = Declaration(
     "portal",
@@ -138,7 +152,7 @@ CORE = Declaration(
         CacheFolder("jinja", ".cache/jinja", "compiled templates and what each template reads"),
         CacheFolder("bench", ".cache/bench", "invoke bench: the synthetic province and its results"),
     ),
-    pages=(),
+    pages=(PROVINCE_INDEX,),
 )
 
 _DECLARED: dict[str, Declaration] = {}  # plugin name → declaration, filled by each plugin's register()
@@ -165,7 +179,12 @@ class Contract:
         return tuple(f for d in self.declarations for f in d.folders)
 
     def pages(self) -> dict[str, str]:
-        return {p.save_as: p.template for d in self.declarations for p in d.pages}
+        """Pages inside every site: output path → theme template name."""
+        return {p.save_as: p.template for d in self.declarations for p in d.pages if isinstance(p, Page)}
+
+    def province_pages(self) -> dict[str, Path]:
+        """Pages under the output root, outside every site: output path → template file."""
+        return {p.save_as: p.template for d in self.declarations for p in d.pages if isinstance(p, ProvincePage)}
 
 
 def load(plugins: list[str] | tuple[str, ...]) -> Contract:

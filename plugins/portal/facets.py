@@ -1,8 +1,13 @@
-"""Values of a list filter (lĩnh vực, cơ quan thực hiện): spellings that differ only by letter case,
-white space or Unicode form ("Hộ tịch", "Hộ Tịch", "Hộ  tịch", decomposed "Hộ tịch") are one value.
+"""The options of a list filter, collected one way for every list of the theme.
 
-A filter option's value and label are the spelling :func:`choose` picks, and a row's value is the
-spelling chosen for its text (:class:`Choices`), so addresses with a filter (``?linh-vuc=Hộ tịch``)
+- :func:`options`: a filter whose rows hold the value as written (the documents' loại, lĩnh vực, cơ quan
+  and year; a procedure's cấp thực hiện): one option per distinct value, labelled and ordered.
+- :class:`Choices`: a text filter of procedures (lĩnh vực, cơ quan thực hiện), where spellings that differ
+  only by letter case, white space or Unicode form ("Hộ tịch", "Hộ Tịch", "Hộ  tịch", decomposed
+  "Hộ tịch") are one value.
+
+A :class:`Choices` option's value and label are the spelling :func:`choose` picks, and a row's value is the
+spelling chosen for its text, so addresses with a filter (``?linh-vuc=Hộ tịch``)
 stay readable. The chosen spelling is the most frequent one; on a tie, the tidy one (NFC, single
 spaces), then the one with fewer capitals
 (Vietnamese writes "Hộ tịch", not "Hộ Tịch"), then the first in code-point order. Deterministic, so
@@ -13,7 +18,49 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+
+def options(rows: Iterable, field: str, label: Callable[[str], str] | None = None,
+            order: str | Sequence[str] = "label") -> list[tuple[str, str]]:
+    """(label, value) of each distinct value of ``field`` over ``rows``, for a filter whose rows hold the
+    value as written (``data-<key>="{{ value }}"``).
+
+    ``rows`` are mappings (front-matter fields or export records); ``field`` is a key, dotted for a key
+    inside one (``don_vi_goc.ten``); a list counts each of its values; empty values are left out. A value's
+    label is the row's ``<field>_nhan`` (an export record carries the label its unit wrote), else
+    ``label(value)``, else the value; the first row with the value gives it. ``order``:
+
+    - ``"label"``: by label, letter case ignored (as Jinja's ``sort``); equal labels keep the rows' order;
+    - ``"year"``: the year of a date or of an ISO date text, newest first;
+    - a sequence of values (an enum's order): in that order, and a value it does not list is left out.
+    """
+    found: dict[str, str] = {}
+    for row in rows:
+        value = _get(row, field)
+        for one in value if isinstance(value, (list, tuple)) else [value]:
+            if one is None or one == "":
+                continue
+            text = _year(one) if order == "year" else str(one)
+            if text and text not in found:
+                written = _get(row, f"{field}_nhan")
+                found[text] = written if isinstance(written, str) and written else (label(text) if label else text)
+    if order == "label":
+        return sorted(((shown, value) for value, shown in found.items()), key=lambda o: o[0].lower())
+    if order == "year":
+        return sorted(((value, value) for value in found), reverse=True)
+    return [(found[value], value) for value in order if value in found]
+
+
+def _get(row, field: str):
+    for part in field.split("."):
+        row = row.get(part) if isinstance(row, dict) else getattr(row, part, None)
+    return row
+
+
+def _year(value) -> str:
+    return str(value.year) if hasattr(value, "year") else str(value)[:4]
 
 
 def tidy(value: str) -> str:

@@ -2,7 +2,8 @@
 
 :func:`list_site` reads ``site.yaml``, walks the section folders and gives every Markdown file its
 content key (the SHA-1 of its bytes from the stat-keyed :class:`portal.cache.HashCache`, plus the
-attachment listing and the allowed embeds it is validated against), or the problem that leaves it out.
+attachment listing and the allowed embeds it is validated against, from the project's settings), or the
+problem that leaves it out.
 The keys together are the site's fingerprint. Validation (:mod:`portal.check`) then works from the listing,
 so the build hashes each site once even though the site is checked in one process and rendered in another.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,14 +45,16 @@ class Listing:
 
 
 def list_site(site_dir: Path, root: Path | None = None, cache_dir: Path | None = None,
-              sections: tuple[str, ...] | None = None, max_bytes: int = document.MAX_FILE_BYTES) -> Listing:
+              sections: tuple[str, ...] | None = None, max_bytes: int = document.MAX_FILE_BYTES,
+              settings: Mapping | None = None) -> Listing:
     """Every input file of ``site_dir`` (or of ``sections`` only) with its content key. ``cache_dir`` keeps
-    the hashes of unchanged files (:class:`portal.cache.HashCache`)."""
+    the hashes of unchanged files (:class:`portal.cache.HashCache`); ``settings`` (the project's) give the
+    iframe sources bodies may embed."""
     paths.forget_real_paths()
     site, problems = sites.load(site_dir, root)
     assets = asset_listing(site_dir)
     # The iframe sources the project allows shape validation: part of each file's cache key.
-    embeds = sites.configured_embeds(root)
+    embeds = sanitize.allowed_embeds(settings)
     embeds_key = "" if embeds == sanitize.ALLOWED_EMBEDS else ":" + sha1("\n".join(embeds).encode())[:12]
     digest = hashlib.sha1(assets.encode())
     if (site_dir / sites.SITE_FILE).is_file():

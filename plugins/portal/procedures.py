@@ -85,6 +85,15 @@ def delivery(fields: dict) -> str:
     return "khong" if ways else "chua-ro"
 
 
+def delivery_options(records) -> list[tuple[str, str]]:
+    """(label, value) of the Mức độ filter of a list of procedures (front-matter fields or export records):
+    the levels in :data:`DELIVERY_LABELS` order; ``truc-tuyen`` and ``chua-ro`` (what the data leaves
+    unknown) only when some procedure has them."""
+    present = {delivery(r if isinstance(r, dict) else {}) for r in records}
+    return [(label, level) for level, label in DELIVERY_LABELS.items()
+            if level in present or level not in ("truc-tuyen", "chua-ro")]
+
+
 def contradiction(fields: dict) -> str:
     """A sentence for the reader when the level and the channels disagree, else ''."""
     ways = channels(fields)

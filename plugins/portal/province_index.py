@@ -6,13 +6,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from . import sites
+from . import contract, sites
 from .atomic import write_text
 
 LEVELS = (("tinh", "Cổng thông tin điện tử cấp tỉnh"), ("so-nganh", "Trang thông tin điện tử các sở, ban, ngành"),
           ("xa", "Trang thông tin điện tử xã, phường, đặc khu"),
           ("huyen", "Trang lưu trữ cấp huyện (trước 01/07/2025)"))
-_ENV = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+_ENV = Environment(loader=FileSystemLoader(str(contract.PROVINCE_INDEX.template.parent)),
                    autoescape=True)  # every value is text (docs/theme.md)
 
 
@@ -29,7 +29,7 @@ def write(output_dir: Path, content_dir: Path) -> None:
     province = next((c for c in configs if c["cap"] == "tinh"), None)
     styled = next((c for c in [province] + configs if c and c["built"]), None)  # any built site's theme
     css = f"{styled['id']}/theme/css/portal.css" if styled else ""
-    html = _ENV.get_template("province-index.html").render(
+    html = _ENV.get_template(contract.PROVINCE_INDEX.template.name).render(
         groups=[g for g in groups if g["sites"]], province=province, css=css,
         sample=any(c.get("du_lieu_mau") for c in configs))
-    write_text(output_dir / "index.html", html)
+    write_text(output_dir / contract.PROVINCE_INDEX.save_as, html)

@@ -49,8 +49,7 @@ class PortalMarkdownReader(BaseReader):
         # Links to the site's own files are written relative to the site folder; Pelican's
         # {static} marker makes them resolve from any page depth.
         html = document.BODY_FILE_ATTR.sub(r"\1{static}/\2", html)
-        embeds = self.settings.get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS)
-        content = sanitize.clean(html, embeds, self._own_hosts())
+        content = sanitize.clean(html, sanitize.allowed_embeds(self.settings), self._own_hosts())
         # Tables the editor wrote get their column headers on every cell, for the phone layout.
         content = body_tables.label(content)
         metadata = self._metadata(doc)
@@ -71,8 +70,8 @@ class PortalMarkdownReader(BaseReader):
         if doc is None:
             # Not pre-checked (e.g. Pelican run directly on one file): load it now, strictly.
             site_dir = path.parent.parent
-            embeds = self.settings.get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS)
-            doc, problems = document.load(path, site_dir, path.parent.name, allowed_embeds=embeds)
+            doc, problems = document.load(path, site_dir, path.parent.name,
+                                          allowed_embeds=sanitize.allowed_embeds(self.settings))
             errors = [p.format() for p in problems if p.severity == "loi"]
             if doc is None or errors:
                 raise ValueError("\n".join(errors) or f"{path}: không đọc được")

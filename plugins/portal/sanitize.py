@@ -13,8 +13,9 @@ Bodies too deeply nested to render safely are refused first (:mod:`portal.nestin
 
 ``PORTAL_ALLOWED_EMBEDS`` (Pelican setting, default :data:`ALLOWED_EMBEDS`) lists the iframe
 sources allowed, as URL patterns where ``*`` matches any text and everything else is literal.
-Validation reads it from the project's ``pelicanconf.py`` (:func:`portal.sites.configured_embeds`), so a source
-the province allows is not refused by the check and then kept by the reader.
+Validation and the reader both read it with :func:`allowed_embeds` from the project's settings
+(``Project.settings``, passed down to the check), so a source the province allows is not refused by the
+check and then kept by the reader.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ ALLOWED_EMBEDS = (
     "https://www.youtube.com/embed/*",
     "https://maps.google.com/maps?*output=embed*",
 )
+
+
+
+def allowed_embeds(settings) -> tuple[str, ...]:
+    """``PORTAL_ALLOWED_EMBEDS`` of ``settings`` (the project's, or a Pelican run's), else :data:`ALLOWED_EMBEDS`."""
+    return tuple((settings or {}).get("PORTAL_ALLOWED_EMBEDS", ALLOWED_EMBEDS))
 
 
 # What Python-Markdown renders (tables, lists, footnotes, abbr, code...) plus a few inline tags.

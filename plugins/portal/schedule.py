@@ -4,8 +4,8 @@ An item's publication date is its ``ngay`` (Ngày đăng), or ``cap_nhat`` when 
 introduction page). Relative to the build's *now* (Vietnam time, UTC+7; ``invoke build --as-of``
 fixes it for a reproducible build):
 
-- a date later than now + ``PORTAL_SCHEDULE_HORIZON_DAYS`` (``pelicanconf.py``, default
-  :data:`HORIZON_DAYS`) is an error: year 9999 is a typing mistake, and it would pin the item to the
+- a date later than now + ``PORTAL_SCHEDULE_HORIZON_DAYS`` (the project's settings, :func:`horizon_days`;
+  default :data:`HORIZON_DAYS`) is an error: year 9999 is a typing mistake, and it would pin the item to the
   top of every list for ever. ``cap_nhat`` is held to the same horizon;
 - a later date within the horizon makes the item *scheduled*: it is checked like any other, but it is
   not published (no page, not in lists, feeds, the sitemap, exports, search or the provincial
@@ -27,6 +27,13 @@ from .problems import ERROR, WARNING, Problem
 
 HORIZON_DAYS = 365
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh: no daylight saving time
+
+
+def horizon_days(settings) -> int:
+    """``PORTAL_SCHEDULE_HORIZON_DAYS`` of ``settings`` (the project's), else :data:`HORIZON_DAYS` (also for a
+    value that is not a whole number of days, 0 or more)."""
+    value = (settings or {}).get("PORTAL_SCHEDULE_HORIZON_DAYS", HORIZON_DAYS)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else HORIZON_DAYS
 
 
 def now() -> dt.datetime:

@@ -1,15 +1,12 @@
-"""Component portal sites: discovery under ``content/``, their ``site.yaml``, and the project settings
-validation needs from ``pelicanconf.py`` (the iframe sources allowed, the scheduling horizon)."""
+"""Component portal sites: discovery under ``content/`` and their ``site.yaml``."""
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import characters, letters, sanitize, schedule, schema
+from . import characters, letters, schema
 from .dates import parse_date
 from .document import read_text
 from .frontmatter import FrontMatterError, parse_yaml
@@ -94,33 +91,3 @@ def load(site_dir: Path, root: Path | None = None) -> tuple[Site | None, list[Pr
     if any(p.severity != WARNING for p in problems):
         return None, problems
     return Site(id=site_dir.name, path=site_dir, config=config), problems
-
-
-def configured_embeds(root=None) -> tuple[str, ...]:
-    """``PORTAL_ALLOWED_EMBEDS`` of the project at ``root`` (its ``pelicanconf.py``), else the default."""
-    return tuple(_project_settings(root).get("PORTAL_ALLOWED_EMBEDS", sanitize.ALLOWED_EMBEDS))
-
-
-def configured_horizon(root=None) -> int:
-    """``PORTAL_SCHEDULE_HORIZON_DAYS`` of the project at ``root``, else :data:`schedule.HORIZON_DAYS`."""
-    value = _project_settings(root).get("PORTAL_SCHEDULE_HORIZON_DAYS", schedule.HORIZON_DAYS)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else schedule.HORIZON_DAYS
-
-
-def _project_settings(root) -> dict:
-    path = os.path.join(os.fspath(root), "pelicanconf.py") if root is not None else ""
-    try:
-        stamp = os.stat(path).st_mtime_ns if path else None
-    except OSError:
-        stamp = None
-    return _read_settings(path, stamp) if stamp is not None else {}
-
-
-@functools.lru_cache(maxsize=8)
-def _read_settings(path: str, stamp: int) -> dict:
-    from pelican.settings import get_settings_from_file
-
-    try:
-        return get_settings_from_file(path)
-    except Exception:  # noqa: BLE001 - a broken settings file is reported by the build that loads it
-        return {}

@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal import schema, sites
+from portal import content_types, schema, sites
 from portal.problems import PortalError
 
 STATE_DIR = ".cache/kiem-tra"           # default of the QUALITY_STATE_DIR setting, relative to the project root
@@ -63,20 +63,6 @@ class Target:
         return MOBILE if self.viewport == "di-dong" else DESKTOP
 
 
-# Article sections in menu order: (folder, item label, list label); their list and item templates differ.
-SECTIONS = [
-    ("tin-tuc", "Tin bài", "Danh sách tin bài"),
-    ("thong-bao", "Thông báo", "Danh sách thông báo"),
-    ("pho-bien-phap-luat", "Bài phổ biến pháp luật", "Danh sách phổ biến pháp luật"),
-    ("van-ban", "Văn bản", "Danh sách văn bản (bộ lọc)"),
-    ("thu-tuc", "Thủ tục hành chính", "Danh sách thủ tục hành chính (bộ lọc)"),
-    ("lich-cong-tac", "Lịch công tác tuần", "Danh sách lịch công tác"),
-    ("hoi-dap", "Hỏi đáp", "Danh sách hỏi đáp"),
-    ("du-thao", "Dự thảo lấy ý kiến", "Danh sách dự thảo"),
-    ("du-an", "Dự án", "Danh sách dự án"),
-    ("ngan-sach", "Công khai ngân sách", "Danh sách công khai ngân sách"),
-    ("quy-hoach", "Quy hoạch, kế hoạch", "Danh sách quy hoạch, kế hoạch"),
-]
 FIXED = [
     ("trang-chu", "Trang chủ", "index.html"),
     ("tu-khoa", "Danh sách từ khóa", "tu-khoa/index.html"),
@@ -105,13 +91,16 @@ def template_pages(site_dir: Path, mobile: bool = True) -> list[Target]:
     """One page of every template the site has, sorted and stable; plus a 360 px subset when ``mobile``."""
     home, *others = FIXED
     targets = [Target(*home)]
-    for section, item_label, list_label in SECTIONS:
-        item = _first_item(site_dir / section)
+    # Each article section of portal.content_types, in menu order: its item and list templates differ.
+    sections = [ctype.id for ctype in content_types.ARTICLE_TYPES]
+    for ctype in content_types.ARTICLE_TYPES:
+        item = _first_item(site_dir / ctype.id)
         if item:
-            targets.append(Target(section, item_label, f"{section}/{item}"))
-        if (site_dir / section / "index.html").is_file():
-            targets.append(Target(f"{section}-danh-sach", list_label, f"{section}/index.html"))
-    second = next((f"{s}/trang-2.html" for s, _, _ in SECTIONS if (site_dir / s / "trang-2.html").is_file()), None)
+            targets.append(Target(ctype.id, ctype.item_label, f"{ctype.id}/{item}"))
+        if (site_dir / ctype.id / "index.html").is_file():
+            list_label = f"Danh sách {ctype.item_label[:1].lower()}{ctype.item_label[1:]}"
+            targets.append(Target(f"{ctype.id}-danh-sach", list_label, f"{ctype.id}/index.html"))
+    second = next((f"{s}/trang-2.html" for s in sections if (site_dir / s / "trang-2.html").is_file()), None)
     if second:
         targets.append(Target("danh-sach-trang-2", "Danh sách, trang 2", second))
     targets += _page_kinds(site_dir)

@@ -20,8 +20,6 @@ from portal.sections import PAGE_TEMPLATES
 
 REPO = Path(__file__).resolve().parents[2]  # templates live with the code, content may be elsewhere
 THEME_TEMPLATES = Path("themes") / "cong-thong-tin" / "templates"
-PROVINCE_INDEX = Path("plugins") / "portal" / "templates" / "province-index.html"
-COMPLIANCE_REPORT = Path("plugins") / "compliance" / "templates" / "bao-cao.html"
 PAGINATED_PREFIXES = {"luu-tru/": "archives"}
 LIST_PAGE = re.compile(r"^(index|trang-\d+)\.html$")
 
@@ -49,9 +47,11 @@ class SourceMap:
 
     def __init__(self, project: Project):
         self.root = project.root
+        self.settings = project.settings
         self.output_dir = project.output
         self.content_dir = project.content
         self.plugin_pages = project.contract.pages()  # pages plugins write inside a site, as they declare them
+        self.province_pages = project.contract.province_pages()  # and outside every site (the province index...)
         self._documents: dict[str, dict[str, Document]] = {}
 
     def site_of(self, page: Path) -> tuple[str | None, str]:
@@ -65,7 +65,7 @@ class SourceMap:
     def documents(self, site_id: str) -> dict[str, Document]:
         """Published documents of a site by URL (``tin-tuc/x.html``)."""
         if site_id not in self._documents:
-            result = check.check_site(self.content_dir / site_id, self.root)
+            result = check.check_site(self.content_dir / site_id, self.root, settings=self.settings)
             self._documents[site_id] = {d.url: d for d in result.documents if d.status != "draft"}
         return self._documents[site_id]
 
@@ -77,11 +77,7 @@ class SourceMap:
         except ValueError:  # not a page of this output folder
             return PageSource(shown, None, "")
         if site_id is None:
-            if rel == "index.html":
-                return PageSource(shown, None, PROVINCE_INDEX.as_posix())
-            if rel.startswith("tuan-thu/"):
-                return PageSource(shown, None, COMPLIANCE_REPORT.as_posix())
-            return PageSource(shown, None, "")
+            return PageSource(shown, None, province_template(rel, self.province_pages))
         doc = self.documents(site_id).get(rel)
         if doc is not None:
             return PageSource(shown, site_id, self.template_path(doc.type.template), doc)
@@ -96,6 +92,17 @@ class SourceMap:
         ordered = [REPO / first] if first else []
         ordered += [folder / "base.html"] + sorted(folder.glob("_*.html"))
         return [p for p in dict.fromkeys(ordered) if p.is_file()]
+
+
+def province_template(rel: str, province_pages: dict[str, Path]) -> str:
+    """Repository-relative template of a page outside every site at ``rel``, as the plugin that writes it
+    declares it (:class:`portal.contract.ProvincePage`; a path ending in ``/`` stands for every page under it)."""
+    template = province_pages.get(rel) or next((t for p, t in province_pages.items()
+                                                if p.endswith("/") and rel.startswith(p)), None)
+    if template is None:
+        return ""
+    template = template.resolve()
+    return template.relative_to(REPO).as_posix() if template.is_relative_to(REPO) else template.as_posix()
 
 
 def site_template(rel: str, plugin_pages: dict[str, str]) -> str:
