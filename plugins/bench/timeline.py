@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from html import escape
 
-from portal.timeline import Event
+from portal.timeline import SUBPROCESS, Event
 
 from .measure import BIN, Measurement
 
@@ -62,20 +62,17 @@ def make(measurement: Measurement, events: list[Event]) -> dict:
 
 def _lanes(events: list[Event]) -> list[tuple[str, list[Event]]]:
     """Events by process line: the main process (the pid of the first event), its threads, each worker
-    process, and one line per kind of subprocess (a Pagefind run is one event of a fresh pid)."""
+    process, and one line per kind of program the build started (Pagefind's runs)."""
     if not events:
         return []
-    main = events[0].pid
-    by_pid: dict[int, list[Event]] = {}
-    for event in events:
-        by_pid.setdefault(event.pid, []).append(event)
+    main = next((e.pid for e in events if e.thread != SUBPROCESS), events[0].pid)
     lanes: dict[str, list[Event]] = {}
     workers: dict[int, str] = {}
     for event in events:
-        if event.pid == main:
-            name = "main process" if not event.thread else "main: indexing thread"
-        elif len(by_pid[event.pid]) == 1:  # a subprocess run once: one line per kind
+        if event.thread == SUBPROCESS:  # a program the build started: one line per kind
             name = f"{event.stage} runs"
+        elif event.pid == main:
+            name = "main process" if not event.thread else "main: indexing thread"
         else:
             name = workers.setdefault(event.pid, f"worker {len(workers) + 1}")
         lanes.setdefault(name, []).append(event)

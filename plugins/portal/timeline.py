@@ -7,8 +7,9 @@ wrapped in :func:`span` appends one line of JSON to that file when it ends::
 
 ``start`` and ``end`` are seconds of the system's wall clock (``time.time()``), so lines written by the
 parent, its worker processes and the subprocesses they start fall on one axis; ``thread`` is empty for a
-process's main thread. Worker processes inherit the variable. Each line is written with one ``write()``
-to a file opened for appending, so lines from several processes never interleave. With the variable
+process's main thread, and ``subprocess`` for a program the build started (the event carries its pid).
+Worker processes inherit the variable. Each line is written with one ``write()`` to a file opened for
+appending, so lines from several processes never interleave. With the variable
 unset a span costs one dictionary lookup: the build records no timings of its own, and its output never
 depends on them.
 
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV = "PORTAL_TIMELINE"
+SUBPROCESS = "subprocess"  # the ``thread`` of an event recorded for a subprocess's pid (Pagefind)
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,9 @@ def span(stage: str, site: str = ""):
 
 def record(path: str, stage: str, site: str, start: float, end: float, pid: int | None = None) -> None:
     thread = threading.current_thread()
-    line = json.dumps({"pid": pid or os.getpid(), "thread": "" if pid or thread is threading.main_thread()
-                       else thread.name, "stage": stage, "site": site, "start": round(start, 4),
-                       "end": round(end, 4)}, ensure_ascii=False) + "\n"
+    name = SUBPROCESS if pid else "" if thread is threading.main_thread() else thread.name
+    line = json.dumps({"pid": pid or os.getpid(), "thread": name, "stage": stage, "site": site,
+                       "start": round(start, 4), "end": round(end, 4)}, ensure_ascii=False) + "\n"
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line.encode("utf-8"))
