@@ -406,9 +406,10 @@ def _render_site(task: SiteTask) -> SiteResult:
         result.seconds = round(time.perf_counter() - started, 3)
 
 
-def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
-    """Stage 2 of a site, in the parent's indexing thread: the Pagefind index (or the published one,
-    when no indexed page changed), then the atomic swap and the page manifest. Never raises."""
+def finish_site(task: SiteTask, result: SiteResult, slots: render.SearchSlots | None = None) -> SiteResult:
+    """Stage 2 of a site, in one of the parent's indexing threads: the Pagefind index (or the published
+    one, when no indexed page changed; ``slots`` says how many Pagefinds may run at once), then the atomic
+    swap and the page manifest. Never raises."""
     if not result.staged:
         return result
     started = time.perf_counter()
@@ -421,7 +422,7 @@ def finish_site(task: SiteTask, result: SiteResult) -> SiteResult:
             with timeline.span("search-digest", site_id):
                 search = render.search_digest(tmp)
             if not (digests.get("search") == search and render.reuse_search(task.output_dir / site_id, tmp)):
-                result.problems += render.index_search(tmp, relpath(task.site_dir, task.project.root))
+                result.problems += render.index_search(tmp, relpath(task.site_dir, task.project.root), slots)
         if any(p.severity == ERROR for p in result.problems):
             return result
         with timeline.span("publish", site_id):
@@ -453,23 +454,28 @@ def _crash_log(task: SiteTask) -> Path:
 
 
 def render_sites(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
-    """Render in worker processes while one thread indexes and publishes each site as it arrives:
-    Pagefind (multi-threaded itself, ~280 MB per 1,000 pages) runs one at a time without making a
-    worker wait for it."""
+    """Render in worker processes while threads of the parent index and publish each site as it arrives,
+    without making a worker wait. Pagefind (~280 MB per 1,000 pages) runs one at a time while every
+    worker renders; each worker that has no site left frees a core for one more Pagefind, so the last
+    sites' indexes overlap instead of leaving cores idle at the end of the build."""
     if not tasks:
         return []
     finishing: dict[int, Future] = {}
-    with ThreadPoolExecutor(max_workers=1) as indexer:
-        workers = _workers(jobs, len(tasks))
+    workers = _workers(jobs, len(tasks))
+    slots = render.SearchSlots(1)
+    with ThreadPoolExecutor(max_workers=workers) as indexer:
         if workers == 1:
             for index, task in enumerate(tasks):
-                finishing[index] = indexer.submit(finish_site, task, render_site(task))
+                finishing[index] = indexer.submit(finish_site, task, render_site(task), slots)
         else:
             with _pool(workers) as pool:
                 futures = {pool.submit(render_site, task): index for index, task in enumerate(tasks)}
-                for future in as_completed(futures):
+                for done, future in enumerate(as_completed(futures), start=1):
                     index = futures[future]
-                    finishing[index] = indexer.submit(finish_site, tasks[index], _rendered(tasks[index], future))
+                    idle = workers - min(workers, len(tasks) - done)  # workers with no site left to render
+                    slots.widen(min(workers, 1 + idle))
+                    finishing[index] = indexer.submit(finish_site, tasks[index], _rendered(tasks[index], future),
+                                                      slots)
         return [finishing[index].result() for index in range(len(tasks))]
 
 

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -188,11 +189,12 @@ def forget_rendered_content() -> None:
                 attribute.cache.clear()
 
 
-def index_search(site_out: Path, where: str) -> list[Problem]:
-    """Build the Pagefind index of a rendered site. One Pagefind runs at a time on the machine's build
-    (it uses every core itself, and needs about 280 MB per 1,000 pages): a lock file serialises them."""
+def index_search(site_out: Path, where: str, slots: SearchSlots | None = None) -> list[Problem]:
+    """Build the Pagefind index of a rendered site. Pagefind runs one at a time on the machine's build
+    (about 280 MB per 1,000 pages), or as many as ``slots`` allows at the moment: a lock file per slot
+    serialises them across processes too."""
     cmd = pagefind_command() + ["--site", str(site_out), *SEARCH_OPTIONS]
-    with _search_lock(site_out.parent), timeline.span("index", Path(where).name) as event:
+    with (slots or SearchSlots()).taken(site_out.parent), timeline.span("index", Path(where).name) as event:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env={**os.environ, **SEARCH_ENV})
         event["pid"] = proc.pid  # drawn on Pagefind's own line of the timeline
@@ -207,14 +209,46 @@ def index_search(site_out: Path, where: str) -> list[Problem]:
     return []
 
 
+class SearchSlots:
+    """How many Pagefind runs of one build may overlap. One while sites are still rendering (the workers
+    need the cores); the build widens it as the workers finish, so the last sites' indexes do not run
+    one after another on a machine with idle cores (the cold build's timeline, docs/performance.md).
+    Slot ``n`` also holds the lock file ``.pagefind-n.lock`` beside the sites (slot 0: ``.pagefind.lock``),
+    so builds of the same output folder in other processes share the slots."""
+
+    def __init__(self, limit: int = 1):
+        self._free = threading.Condition()
+        self._taken: set[int] = set()
+        self.limit = max(1, limit)
+
+    def widen(self, limit: int) -> None:
+        with self._free:
+            self.limit = max(self.limit, limit)
+            self._free.notify_all()
+
+    @contextlib.contextmanager
+    def taken(self, folder: Path):
+        with self._free:
+            self._free.wait_for(lambda: len(self._taken) < self.limit)
+            slot = min(set(range(self.limit)) - self._taken)
+            self._taken.add(slot)
+        try:
+            with _search_lock(folder, slot):
+                yield slot
+        finally:
+            with self._free:
+                self._taken.discard(slot)
+                self._free.notify_all()
+
+
 @contextlib.contextmanager
-def _search_lock(folder: Path):
+def _search_lock(folder: Path, slot: int = 0):
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock, Pagefinds may overlap
         yield
         return
-    with open(folder / ".pagefind.lock", "a+b") as handle:
+    with open(folder / (f".pagefind-{slot}.lock" if slot else ".pagefind.lock"), "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
