@@ -6,6 +6,7 @@ downloads; every target of issue 15 is judged in the printout."""
 from __future__ import annotations
 
 import json
+import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -78,7 +79,7 @@ def test_cold_build_timeline_shows_each_worker_and_the_idle_cores(bench):
     work, data, written = bench
     line = data["dong_thoi_gian"]
     lanes = {lane["ten"]: lane["su_kien"] for lane in line["lan"]}
-    assert "main process" in lanes and "index runs" in lanes
+    assert "main process" in lanes and "index runs 1" in lanes
     assert len([name for name in lanes if name.startswith("worker")]) >= 2  # jobs=2: two workers rendered
     stages = {(e["giai_doan"], e["cong"]) for events in lanes.values() for e in events}
     sites = sorted(p.name for p in (work / "bench" / "tinh" / "content").iterdir() if p.is_dir())
@@ -186,19 +187,26 @@ def test_targets_are_the_issue_numbers_and_judged_at_their_limits():
 
 
 def test_timeline_events_from_several_processes_fall_on_lanes(tmp_path, monkeypatch):
-    """Spans written by this process and by a subprocess's pid land on the main lane and on that run's lane."""
+    """Spans written by this process, one of its threads and for subprocesses' pids land on their own lanes;
+    two overlapping Pagefind runs on two lines."""
     path = tmp_path / "t.jsonl"
     monkeypatch.setenv(build_timeline.ENV, str(path))
     with build_timeline.span("check", "a"):
         pass
-    with build_timeline.span("index", "a") as event:
-        event["pid"] = 999_999
-    path.open("a", encoding="utf-8").write("{broken\n")  # a line a killed build left half-written
+    thread = threading.Thread(target=lambda: build_timeline.record(str(path), "publish", "a", 10.0, 11.0),
+                              name="indexer")
+    thread.start()
+    thread.join()
+    for pid, start, end in ((999_001, 1.0, 5.0), (999_002, 2.0, 3.0), (999_003, 6.0, 7.0)):
+        build_timeline.record(str(path), "index", "a", start, end, pid)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{broken\n")  # a line a killed build left half-written
     events = build_timeline.read(path)
-    assert [(e.stage, e.site) for e in events] == [("check", "a"), ("index", "a")]
-    lanes = dict(bench_timeline._lanes(events))
-    assert [e.stage for e in lanes["main process"]] == ["check"] and [e.stage for e in lanes["index runs"]] == ["index"]
+    assert len(events) == 5
+    lanes = {name: [(e.stage, e.start) for e in lane] for name, lane in bench_timeline._lanes(events)}
+    assert list(lanes) == ["main process", "main: indexing thread 1", "index runs 1", "index runs 2"]
+    assert lanes["index runs 1"] == [("index", 1.0), ("index", 6.0)] and lanes["index runs 2"] == [("index", 2.0)]
     monkeypatch.delenv(build_timeline.ENV)
     with build_timeline.span("check", "b"):
         pass
-    assert len(build_timeline.read(path)) == 2  # off: nothing recorded
+    assert len(build_timeline.read(path)) == 5  # off: nothing recorded

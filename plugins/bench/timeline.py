@@ -62,22 +62,28 @@ def make(measurement: Measurement, events: list[Event]) -> dict:
 
 def _lanes(events: list[Event]) -> list[tuple[str, list[Event]]]:
     """Events by process line: the main process (the pid of the first event), its threads, each worker
-    process, and one line per kind of program the build started (Pagefind's runs)."""
+    process, and lines for the programs the build started (Pagefind's runs: a second line when two overlap)."""
     if not events:
         return []
     main = next((e.pid for e in events if e.thread != SUBPROCESS), events[0].pid)
     lanes: dict[str, list[Event]] = {}
     workers: dict[int, str] = {}
+    threads: dict[str, str] = {}
     for event in events:
-        if event.thread == SUBPROCESS:  # a program the build started: one line per kind
-            name = f"{event.stage} runs"
+        if event.thread == SUBPROCESS:  # a program the build started: lines per kind, as many as overlap
+            number = 1
+            while (busy := lanes.get(f"{event.stage} runs {number}")) and busy[-1].end > event.start:
+                number += 1
+            name = f"{event.stage} runs {number}"
         elif event.pid == main:
-            name = "main process" if not event.thread else "main: indexing thread"
+            name = "main process" if not event.thread else threads.setdefault(
+                event.thread, f"main: indexing thread {len(threads) + 1}")
         else:
             name = workers.setdefault(event.pid, f"worker {len(workers) + 1}")
         lanes.setdefault(name, []).append(event)
-    order = ["main process", "main: indexing thread", *sorted(n for n in lanes if n.startswith("worker")),
-             *sorted(n for n in lanes if n.endswith(" runs"))]
+    order = ["main process", *sorted(n for n in lanes if n.startswith("main: ")),
+             *sorted(n for n in lanes if n.startswith("worker")),
+             *sorted(n for n in lanes if " runs " in n)]
     return [(name, lanes[name]) for name in order if name in lanes]
 
 
