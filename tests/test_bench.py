@@ -210,3 +210,28 @@ def test_timeline_events_from_several_processes_fall_on_lanes(tmp_path, monkeypa
     with build_timeline.span("check", "b"):
         pass
     assert len(build_timeline.read(path)) == 5  # off: nothing recorded
+
+
+def test_edit_online_and_searchable_come_from_the_build_report_when_it_aggregated():
+    """A build that publishes first and indexes after reports its moments (``lan_chay``); a plain build's
+    moments leave out the aggregate, so the bench falls back to the timeline for it."""
+    import datetime as dt
+
+    from bench.measure import Measurement
+    from portal.timeline import Event
+
+    started = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))).timestamp()
+    measured = Measurement("ours_one_edit_to_aggregate", 10.0, 100, True, started=started)
+
+    def at(seconds):
+        return dt.datetime.fromtimestamp(started + seconds).astimezone().isoformat(timespec="milliseconds")
+
+    reported = {"lenh": "build --aggregate", "dang_luc": at(4.0), "tim_kiem_luc": at(8.5)}
+    moments = suite._edit_moments([(measured, [], reported)], hugo=20.0)
+    assert (moments["truc_tuyen_giay"], moments["tim_duoc_giay"]) == (4.0, 8.5)
+    assert moments["truc_tuyen_so_voi_hugo"] == 0.2 and moments["nguon"] == ["build-report.json lan_chay"]
+    # The timeline of a build that indexes before publishing: online is the edit less that indexing.
+    events = [Event(1, "subprocess", "index", "don-vi-001", started + 2.0, started + 5.0),
+              Event(1, "t", "publish", "don-vi-001", started + 5.5, started + 5.6)]
+    moments = suite._edit_moments([(measured, events, {**reported, "lenh": "build"})], hugo=20.0)
+    assert (moments["truc_tuyen_giay"], moments["tim_duoc_giay"]) == (7.0, 10.0) and moments["nguon"] == ["timeline"]

@@ -39,8 +39,9 @@ def parse(values) -> list[tuple[int, int]]:
 
 
 def measure(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict, as_of: str,
-            project) -> list[Measurement]:
-    """The three scenarios at one size, on a freshly generated province (removed afterwards)."""
+            project, edit_command) -> list[Measurement]:
+    """The three scenarios at one size, on a freshly generated province (removed afterwards); ``project``
+    makes the throw-away project, ``edit_command(folder, jobs, env)`` the edit's command (the suite's)."""
     folder = work / f"quy-mo-{sites}x{items}"
     synth.generate(folder, sites, items, repo / "content")
     project(folder, repo)
@@ -49,20 +50,18 @@ def measure(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict
     results = [run(f"{name}_cold", invoke + ["build", "--jobs", str(jobs)], folder, env),
                run(f"{name}_nochange", invoke + ["build", "--jobs", str(jobs)], folder, env)]
     aggregate = run(f"{name}_aggregate", invoke + ["aggregate", "--as-of", as_of], folder, env)
-    results.append(edit_to_aggregate(folder, f"{name}_one_edit", jobs, env, as_of))
+    results.append(edit_to_aggregate(folder, f"{name}_one_edit", edit_command(folder, jobs, env), env))
     results[-1].ok = results[-1].ok and aggregate.ok
     shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
-def edit_to_aggregate(folder: Path, name: str, jobs: int, env: dict, as_of: str) -> Measurement:
-    """A paragraph added to the first news item of the first unit, then ``invoke build && invoke aggregate``."""
+def edit_to_aggregate(folder: Path, name: str, command: list[str], env: dict) -> Measurement:
+    """A paragraph added to the first news item of the first unit, then ``command`` (through to the aggregate)."""
     edited = sorted((folder / "content" / "don-vi-001" / "tin-tuc").glob("*.md"))[0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nCập nhật: bổ sung một đoạn thông tin mới.\n",
                       encoding="utf-8")
-    command = (f"{sys.executable} -m invoke build --jobs {jobs} && "
-               f"{sys.executable} -m invoke aggregate --as-of {as_of}")
-    return run(name, ["sh", "-c", command], folder, env)
+    return run(name, command, folder, env)
 
 
 def rows(results: dict[tuple[int, int], dict[str, Measurement]]) -> list[dict]:

@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -75,7 +76,8 @@ def run_suite(repo: Path, work: Path, sites: int, items: int, jobs: int, repeat:
     rounds = []
     for _ in range(max(1, int(repeat))):
         rounds.append(_round(repo, work, sites, items, jobs, env, with_ci))
-        rounds[-1]["sizes"] = {size: sizes.measure(repo, work, *size, jobs, env, AS_OF, project)
+        rounds[-1]["sizes"] = {size: sizes.measure(repo, work, *size, jobs, env, AS_OF, project,
+                                                            edit_command)
                                for size in extra_sizes}
     count = len(rounds)
     results = [median([r["results"][index] for r in rounds]) for index in range(len(rounds[0]["results"]))]
@@ -137,13 +139,12 @@ def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict,
     edited = sorted((ours / "content" / EDITED / "tin-tuc").glob("*.md"))[0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nCập nhật: bổ sung một đoạn thông tin mới.\n",
                       encoding="utf-8")
-    edit_and_aggregate = ["sh", "-c", f"{sys.executable} -m invoke build --jobs {jobs} && "
-                                      f"{sys.executable} -m invoke aggregate --as-of {AS_OF}"]
+    edit_and_aggregate = edit_command(ours, jobs, env)
     edit_trace = work / "timeline-edit.jsonl"
     edit_trace.unlink(missing_ok=True)
     results.append(run("ours_one_edit_to_aggregate", edit_and_aggregate, ours,
                        {**env, build_timeline.ENV: str(edit_trace)}))
-    edit = (results[-1], build_timeline.read(edit_trace))
+    edit = (results[-1], build_timeline.read(edit_trace), _last_run(ours / "output" / "build-report.json"))
     # The heavier edit: a title shows on lists, home, tags and archives, so the site renders them again.
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("tieu_de: \"", "tieu_de: \"(Cập nhật) ", 1), encoding="utf-8")
@@ -190,27 +191,66 @@ def _warm_report(rounds: list[dict | None]) -> dict | None:
             "cac_lan_giay": [round(float(r["seconds"]), 3) for r in measured]}
 
 
-def _edit_moments(edits: list[tuple[Measurement, list]], hugo: float) -> dict:
-    """Edit → online and edit → searchable, from the edit's own run and timeline (medians of the rounds).
+def edit_command(ours: Path, jobs: int, env: dict) -> list[str]:
+    """An edit through to the provincial aggregate: ``invoke build --aggregate`` where the build has it (one
+    command: units published, the aggregate published, then the search indexes), else ``invoke build &&
+    invoke aggregate``."""
+    invoke = f"{sys.executable} -m invoke"
+    help_ = subprocess.run([sys.executable, "-m", "invoke", "--help", "build"], cwd=ours, env=env,
+                           capture_output=True, text=True, check=False).stdout
+    if "--aggregate" in help_:
+        return ["sh", "-c", f"{invoke} build --jobs {jobs} --aggregate"]
+    return ["sh", "-c", f"{invoke} build --jobs {jobs} && {invoke} aggregate --as-of {AS_OF}"]
 
-    Searchable: when the command ended, or the edited site's index was swapped in if that came later (a
-    build that publishes first and indexes after). Online: the command's time less the indexing that ran
-    before a ``publish`` of the same site (Pagefind on the path to publishing), i.e. the edit published
-    and aggregated with the index built after it; the same as searchable once the build indexes after
-    publishing. Measured from the spans ``index`` and ``publish`` (portal.timeline)."""
-    online, searchable = [], []
-    for measurement, events in edits:
+
+def _last_run(report: Path) -> dict:
+    """``lan_chay`` of build-report.json: when the last command began, went online and became searchable
+    (written by a build that publishes first and indexes after); {} when absent."""
+    try:
+        run_ = json.loads(report.read_text(encoding="utf-8")).get("lan_chay")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return run_ if isinstance(run_, dict) else {}
+
+
+def _epoch(moment) -> float | None:
+    try:
+        return dt.datetime.fromisoformat(moment).timestamp() if moment else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _edit_moments(edits: list[tuple[Measurement, list, dict]], hugo: float) -> dict:
+    """Edit → online and edit → searchable, from the edit's own run (medians of the rounds), in seconds
+    from the start of the measured command.
+
+    Where the build reports them (``lan_chay`` in build-report.json: ``dang_luc``, the last page online,
+    the provincial aggregate included with ``build --aggregate``; ``tim_kiem_luc``, the last index swapped
+    in), those moments. Otherwise from the timeline: searchable when the command ended, online the
+    command's time less the Pagefind runs that ended before the same site's ``publish`` (indexing on the
+    path to publishing), i.e. the edit as it would be with the index built after publishing."""
+    online, searchable, source = [], [], set()
+    for measurement, events, last in edits:
+        at_online, at_searchable = _epoch(last.get("dang_luc")), _epoch(last.get("tim_kiem_luc"))
+        # Only a command that aggregated too: a plain build's moments leave out the provincial aggregate.
+        if at_online and at_online >= measurement.started and "aggregate" in str(last.get("lenh", "")):
+            online.append(at_online - measurement.started)
+            searchable.append(max(online[-1], (at_searchable or measurement.started + measurement.seconds)
+                                  - measurement.started))
+            source.add("build-report.json lan_chay")
+            continue
         published = {e.site: e.end for e in events if e.stage == "publish"}
         before = sum(e.seconds for e in events if e.stage == "index" and e.end <= published.get(e.site, 0.0))
         indexed = [e.end - measurement.started for e in events if e.stage == "index"]
         online.append(measurement.seconds - before)
         searchable.append(max([measurement.seconds, *indexed]))
+        source.add("timeline")
     on, found = middle(online), middle(searchable)
     return {"truc_tuyen_giay": round(on, 3), "tim_duoc_giay": round(found, 3),
             "truc_tuyen_so_voi_hugo": round(on / hugo, 3) if hugo else None,
             "tim_duoc_so_voi_hugo": round(found / hugo, 3) if hugo else None,
             "cac_lan_truc_tuyen_giay": [round(v, 3) for v in online],
-            "cac_lan_tim_duoc_giay": [round(v, 3) for v in searchable]}
+            "cac_lan_tim_duoc_giay": [round(v, 3) for v in searchable], "nguon": sorted(source)}
 
 
 def _ci_report(rounds: list[list], data: dict) -> dict:
@@ -329,7 +369,7 @@ def table(data: dict) -> str:
     if edit:
         lines += ["", f"Một sửa: trực tuyến sau {edit['truc_tuyen_giay']:.2f} s "
                       f"({edit['truc_tuyen_so_voi_hugo']} × Hugo), tìm được sau {edit['tim_duoc_giay']:.2f} s "
-                      f"({edit['tim_duoc_so_voi_hugo']} × Hugo)"]
+                      f"({edit['tim_duoc_so_voi_hugo']} × Hugo); đo từ: {', '.join(edit['nguon'])}"]
     warm = data.get("phuc_vu_nong")
     lines.append(f"Phục vụ nóng (invoke serve): sửa hiện trên thẻ đang mở sau {warm['giay']:.2f} s, bộ nhớ "
                  f"{warm['bo_nho_mb']:.0f} MB; máy chủ Hugo {warm['may_chu_hugo_giay']} s "
