@@ -468,13 +468,13 @@ def test(c, args=""):
     "quick": "chạy nhanh với 4 cổng × 250 tin bài",
     "jobs": "số tiến trình song song (mặc định: số lõi CPU)",
     "output": "tệp JSON ghi kết quả (mặc định .cache/bench/<cổng>x<tin>.json; hình SVG ghi bên cạnh)",
-    "repeat": "số lượt đo (mặc định 1); mỗi số liệu là trung vị của các lượt",
+    "repeat": "số lượt đo (mặc định 2); mỗi số liệu là trung vị của các lượt (issue 15: ít nhất hai)",
     "sizes": "các quy mô đo thêm (lạnh, không đổi, một sửa), dạng 5x1000; lặp lại hoặc cách nhau bằng dấu phẩy."
              " Mặc định với 20x1000: 5x1000,20x1000,40x1000; «khong» để bỏ qua",
     "no_ci": "bỏ qua kịch bản CI (chạy lại pipeline GitHub Actions trên bản sao mới)",
     "no_downloads": "bỏ qua phần đo dung lượng người dân tải về (Chromium)",
 })
-def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=1, sizes=None, no_ci=False,
+def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=2, sizes=None, no_ci=False,
           no_downloads=False):
     """Benchmark a synthetic province against plain Pelican (with Pagefind) and Hugo; print every figure and
     ratio of issue 15, write the JSON and the pictures (docs/performance.md)."""
