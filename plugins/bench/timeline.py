@@ -1,6 +1,6 @@
 """The timeline of a measured build: which process worked on what and when, and how many cores were busy.
 
-The build writes its events when ``PORTAL_TIMELINE`` names a file (:mod:`portal.timeline`); the bench's
+The build writes its events when ``BUILD_TIMELINE`` names a file (:mod:`portal.timeline`); the bench's
 sampler keeps the cores the command's process tree and the whole machine kept busy (:mod:`bench.measure`).
 :func:`make` puts both on one axis (seconds from the command's start) as plain data for the JSON, and
 :func:`svg` draws it: one line per process (the build's main process, its indexing thread, each worker,

@@ -1,6 +1,6 @@
 """Build events on a timeline: which process worked on which stage of which site, and when.
 
-Off unless the environment variable ``PORTAL_TIMELINE`` names a file. Then each stage of the build that is
+Off unless the environment variable ``BUILD_TIMELINE`` names a file. Then each stage of the build that is
 wrapped in :func:`span` appends one line of JSON to that file when it ends::
 
     {"pid": 4711, "thread": "", "stage": "render", "site": "don-vi-001", "start": 1764.25, "end": 1770.5}
@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ENV = "PORTAL_TIMELINE"
+ENV = "BUILD_TIMELINE"
 SUBPROCESS = "subprocess"  # the ``thread`` of an event recorded for a subprocess's pid (Pagefind)
 
 
