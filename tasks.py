@@ -11,7 +11,7 @@
     invoke compliance [--as-of 2026-11-23] [--strict]   compliance reports for the province
     invoke aggregate [--as-of 2026-11-23]         merge every unit into the provincial portal (after build)
     invoke matrix --since <git-ref>               sites affected by a change (JSON, for CI)
-    invoke bench [--quick]                        benchmark against plain Pelican and Hugo
+    invoke bench [--quick] [--sizes 5x1000,40x1000]   benchmark against Pelican (+ Pagefind) and Hugo
     invoke bench-serve [--sites 4 --items 250]   the warm editing loop alone: save → open tab shows it
     invoke bench-search [--query "..."]           bytes one search fetches on the provincial portal
     invoke lock [--upgrade]                       resolve requirements*.txt into hashed requirements*.lock
@@ -577,30 +577,48 @@ def test(c, args=""):
     c.run(f"{sys.executable} -m pytest {args}", pty=False, env={"PYTHONHASHSEED": "0", **os.environ})
 
 
-@task(help={
+@task(iterable=["sizes"], help={
     "sites": "số cổng của tỉnh tổng hợp (mặc định 20)",
     "items": "số tin bài mỗi cổng (mặc định 1000)",
     "quick": "chạy nhanh với 4 cổng × 250 tin bài",
     "jobs": "số tiến trình song song (mặc định: số lõi CPU)",
-    "output": "tệp JSON ghi kết quả (mặc định .cache/bench/<cổng>x<tin>.json)",
-    "repeat": "số lượt đo (mặc định 1); mỗi số liệu là trung vị của các lượt",
+    "output": "tệp JSON ghi kết quả (mặc định .cache/bench/<cổng>x<tin>.json; hình SVG ghi bên cạnh)",
+    "repeat": "số lượt đo (mặc định 2); mỗi số liệu là trung vị của các lượt (issue 15: ít nhất hai)",
+    "sizes": "các quy mô đo thêm (lạnh, không đổi, một sửa), dạng 5x1000; lặp lại hoặc cách nhau bằng dấu phẩy."
+             " Mặc định với 20x1000: 5x1000,20x1000,40x1000; «khong» để bỏ qua",
+    "no_ci": "bỏ qua kịch bản CI (chạy lại pipeline GitHub Actions trên bản sao mới)",
+    "no_downloads": "bỏ qua phần đo dung lượng người dân tải về (Chromium)",
 })
-def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=1):
-    """Benchmark a synthetic province against plain Pelican and Hugo; print figures and ratios, write JSON."""
+def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=2, sizes=None, no_ci=False,
+          no_downloads=False):
+    """Benchmark a synthetic province against plain Pelican (with Pagefind) and Hugo; print every figure and
+    ratio of issue 15, write the JSON and the pictures (docs/performance.md)."""
     import os as _os
 
+    from bench import sizes as growth
     from bench import suite
 
     if quick:
         sites, items = 4, 250
+    sites, items = int(sites), int(items)
+    if sizes and [s.strip().lower() for s in sizes] in (["khong"], ["không"], ["none"]):
+        chosen = []
+    elif sizes:
+        try:
+            chosen = growth.parse(sizes)
+        except ValueError as exc:
+            raise Exit(f"--sizes: «{exc}» không phải quy mô dạng <số cổng>x<số tin>, ví dụ 5x1000 (ít nhất 2 cổng,"
+                       " 12 tin).", code=2) from None
+    else:
+        chosen = list(growth.DEFAULT) if (sites, items) == (20, 1000) else []
     jobs = int(jobs) or _os.cpu_count() or 1
     folder = _project().folder("bench")
-    data = suite.run_suite(ROOT, folder / f"{sites}x{items}", int(sites), int(items), jobs,
-                           repeat=int(repeat))
+    data = suite.run_suite(ROOT, folder / f"{sites}x{items}", sites, items, jobs, repeat=int(repeat),
+                           other_sizes=chosen, with_ci=not no_ci, with_downloads=not no_downloads)
     path = Path(output) if output else folder / f"{sites}x{items}.json"
-    suite.save(data, path)
+    written = suite.save(data, path)
     print(suite.table(data))
-    print(f"\nĐã ghi {path}")
+    print("\nĐã ghi " + ", ".join(str(p) for p in written))
 
 
 @task(help={
@@ -633,7 +651,7 @@ def bench_serve(c, sites=20, items=1000, no_hugo=False):
 def bench_search(c, query=None, site="", output=""):
     """Bytes the search page fetches for one query, by kind, in headless Chromium (docs/performance.md)."""
     from aggregate.pipeline import province_site
-    from bench import search_bytes
+    from bench import downloads
 
     folder = Path(output) if output else OUTPUT
     if not site:
@@ -644,8 +662,8 @@ def bench_search(c, query=None, site="", output=""):
     if not (folder / site / "tim-kiem.html").is_file():
         raise Exit(f"Chưa có {folder / site / 'tim-kiem.html'}: hãy chạy invoke build (và invoke aggregate) trước.",
                    code=2)
-    queries = query or ["chuyen doi so", "đăng ký khai sinh", "dien tu", "thủ tục hành chính"]
-    print(search_bytes.table(search_bytes.measure(folder, site, queries)))
+    queries = query or downloads.QUERIES
+    print(downloads.table(downloads.measure(folder, site, queries)))
 
 
 @task(help={

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORKFLOW = ROOT / ".github" / "workflows" / "build.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
-STATE_PATHS = {".cache/ci-output", ".cache/tong-hop", ".cache/ci-state"}
+STATE_PATHS = {".cache/ci-output", ".cache/tong-hop", ".cache/ci-state", ".cache/build", ".cache/jinja"}
+SITE_PATHS = {"output", ".cache/build", ".cache/jinja"}  # a build job's last build of its sites
 
 
 def tool(name: str) -> str:
@@ -98,11 +99,19 @@ def test_saved_state_has_the_same_paths_everywhere():
     # A GitHub cache is found only by a step listing exactly the same paths as the step that saved it.
     jobs = workflow()["jobs"]
     caches = [s for job in jobs.values() for s in job["steps"] if s.get("uses", "").startswith("actions/cache/")]
-    assert len(caches) == 3
+    assert len(caches) == 5
     for cache in caches:
-        assert set(cache["with"]["path"].split()) == STATE_PATHS
+        site = cache["with"]["key"].startswith("site-")
+        assert set(cache["with"]["path"].split()) == (SITE_PATHS if site else STATE_PATHS), cache
+    # Each build job restores the cache it saves: its own sites' last build, by the job's name.
+    build = [c for c in caches if c["with"]["key"].startswith("site-")]
+    assert [c["uses"].split("@")[0] for c in build] == ["actions/cache/restore", "actions/cache/save"]
+    assert all("${{ matrix.name }}" in c["with"]["key"] for c in build)
+    assert build[1]["with"]["key"].startswith(build[0]["with"]["key"])
     caches = {c["key"]: set(c["paths"]) for c in gitlab()["finish"]["cache"] if isinstance(c["key"], str)}
     assert {p.rstrip("/") for p in caches["state-$CI_COMMIT_REF_SLUG"]} == STATE_PATHS
+    site = {c["key"]: set(c["paths"]) for c in gitlab()[".build-site"]["cache"] if isinstance(c["key"], str)}
+    assert {p.rstrip("/") for p in site["site-$CI_JOB_NAME_SLUG-$CI_COMMIT_REF_SLUG"]} == SITE_PATHS
 
 
 def run_script(script: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:

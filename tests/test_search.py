@@ -352,11 +352,11 @@ def test_bytes_fetched_for_one_query_on_the_provincial_page(province, site):
     """Recorded, not judged by speed: what the page fetches, by kind, printed for docs/performance.md. It opens
     each of the three indexes once, fetches the fragments of the first ten results only, and none of Pagefind's
     own UI files."""
-    from bench import search_bytes
+    from bench import downloads
 
     base, browser = site
-    costs = search_bytes.measure_with(browser, base, PROVINCE, ["dang ky", "chuyển đổi số", "dien tu", "tinh"])
-    print("\n" + search_bytes.table(costs))
+    costs = downloads.measure_with(browser, base, PROVINCE, ["dang ky", "chuyển đổi số", "dien tu", "tinh"])
+    print("\n" + downloads.table(costs))
     for cost in costs:
         assert cost.results > 0 and cost.indexes == 3
         assert cost.files["ket-qua"] == min(cost.results, 10) and cost.files["khoi-chi-muc"] >= 3

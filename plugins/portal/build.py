@@ -36,6 +36,7 @@ from . import (
     search_index,
     sites,
     staging,
+    timeline,
 )
 from .atomic import write_text
 from .cache import code_version, read_pickle, write_pickle
@@ -170,37 +171,43 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
     provincial aggregate). One build at a time per project (:mod:`portal.lock`)."""
     started = time.time()
     with build_lock(project.root):
-        staging.remove_stale(project.output)  # 0. What a killed build left behind.
-        moment = Moment.of(project, now)
-        # 1. The sites: every one under content/, and those asked for (an unknown one is a problem).
-        found, selected, problems = select_sites(project, site_ids)
+        with timeline.span("start"):
+            staging.remove_stale(project.output)  # 0. What a killed build left behind.
+            moment = Moment.of(project, now)
+            # 1. The sites: every one under content/, and those asked for (an unknown one is a problem).
+            found, selected, problems = select_sites(project, site_ids)
         # 2. List, fingerprint and check every site: cross-site rules read the others' văn bản, and the
         #    provincial site reports on every site.
-        checks, listings = check_sites(project, found, selected, moment.now, jobs, checked)
+        with timeline.span("check"):
+            checks, listings = check_sites(project, found, selected, moment.now, jobs, checked)
         # 3. Plan: what each selected site is made of; one whose inputs are as last published is skipped.
-        plans = plan_sites(project, selected, checks, listings, moment, search, force)
+        with timeline.span("plan"):
+            plans = plan_sites(project, selected, checks, listings, moment, search, force)
         # 4. Render the others in worker processes; one thread swaps each in as it arrives (last good index kept).
         tasks = [plan.task for plan in plans if plan.task]
-        rendered = render_sites(tasks, jobs)
+        with timeline.span("render"):
+            rendered = render_sites(tasks, jobs)
         # 5. The province index and the machine-readable report, in a stable order: every site is online.
-        result = write_results(project, found, problems, plans, rendered, started)
+        with timeline.span("results"):
+            result = write_results(project, found, problems, plans, rendered, started)
         result.pending = list(zip([plan for plan in plans if plan.task], rendered, strict=True))
         if published is not None:
             published(result)
         # 6. Index for search the sites whose indexed pages changed; remember what was published.
         if index:
-            index_published(project, result)
+            index_published(project, result, jobs)
         return result
 
 
-def index_published(project: Project, result: ProvinceResult) -> None:
+def index_published(project: Project, result: ProvinceResult, jobs: int = 0) -> None:
     """Stage 6 of :func:`build_province`: the search index of every site it published whose indexed pages
-    changed, one at a time, each swapped in atomically (:func:`index_sites`), the report written again;
-    then the fingerprint each site was published with (a site whose index failed is built again next time)."""
-    with build_lock(project.root):
+    changed, up to ``jobs`` at a time, each swapped in atomically (:func:`index_sites`), the report written
+    again; then the fingerprint each site was published with (a site whose index failed is built again
+    next time)."""
+    with build_lock(project.root), timeline.span("index"):
         pending, result.pending = result.pending, []
         plans, rendered = [plan for plan, _ in pending], [site for _, site in pending]
-        if index_sites([plan.task for plan in plans], rendered):
+        if index_sites([plan.task for plan in plans], rendered, jobs):
             write_report(result, project.output / REPORT_NAME, result.found)
         remember_published(project, plans, rendered)
 
@@ -278,9 +285,12 @@ def _check_worker(args) -> check.SiteCheck:
     project, site_dir, listed, now = args
     root, cache, settings = project.root, project.folder("build"), project.settings
     if listed is None:  # a site read only for its văn bản
-        return check.guarded(site_dir, root, now, lambda: check.validate(
-            listing.list_site(site_dir, root, cache, sections=("van-ban",), settings=settings)).light(), settings)
-    return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache), settings)
+        with timeline.span("check-van-ban", site_dir.name):
+            return check.guarded(site_dir, root, now, lambda: check.validate(
+                listing.list_site(site_dir, root, cache, sections=("van-ban",), settings=settings), cache).light(),
+                settings)
+    with timeline.span("check", site_dir.name):
+        return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache), settings)
 
 
 def _check_failed(args, exc: Exception) -> check.SiteCheck:
@@ -435,6 +445,11 @@ def _summary(checked: check.SiteCheck, built: bool, skipped: bool = False) -> Si
 def render_site(task: SiteTask) -> SiteResult:
     """Stage 1 of a site, in a worker: check it again in full and render it with Pelican into a
     temporary folder beside its output (``result.staged``). Never raises; a failure leaves no folder."""
+    with timeline.span("render", task.site_dir.name):
+        return _render_site(task)
+
+
+def _render_site(task: SiteTask) -> SiteResult:
     started = time.perf_counter()
     site_id = task.site_dir.name
     tmp = staging.site_folder(task.output_dir, site_id)
@@ -446,8 +461,9 @@ def render_site(task: SiteTask) -> SiteResult:
         # The site in full (bodies and checked HTML) comes back from the content-hash cache, from the
         # listing the check stage made (its files are not listed and hashed again).
         root, cache, settings = task.project.root, task.project.folder("build"), task.project.settings
-        checked = check.guarded(task.site_dir, root, task.now, lambda: check.validate(
-            task.listed or listing.list_site(task.site_dir, root, cache, settings=settings), cache), settings)
+        with timeline.span("load", site_id):
+            checked = check.guarded(task.site_dir, root, task.now, lambda: check.validate(
+                task.listed or listing.list_site(task.site_dir, root, cache, settings=settings), cache), settings)
         if not checked.ok:  # edited again since the check phase, and now broken
             result.problems = list(checked.problems)
             return result
@@ -489,7 +505,8 @@ def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
             result.search, result.search_due = ("giu-nguyen", "") if indexed == search else ("", search)
         else:
             result.search = "tat"
-        result.kept = render.publish(tmp, published)  # 4. Swap the new site in.
+        with timeline.span("publish", site_id):
+            result.kept = render.publish(tmp, published)  # 4. Swap the new site in.
         result.built, result.published_at = True, time.time()
         _crash_log(task).unlink(missing_ok=True)  # an earlier crash, now mended
         if result.pages is not None:
@@ -504,27 +521,43 @@ def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
         result.seconds = round(result.seconds + time.perf_counter() - started, 3)
 
 
-def index_sites(tasks: list[SiteTask], results: list[SiteResult]) -> bool:
-    """Stage 6: the Pagefind index of every published site whose indexed pages changed, one site at a time
-    (Pagefind uses every core itself), each swapped in atomically as soon as it is made. A failure is the
-    site's problem; its last good index stays. Returns whether any site was indexed or failed."""
+def index_sites(tasks: list[SiteTask], results: list[SiteResult], jobs: int = 0) -> bool:
+    """Stage 6: the Pagefind index of every published site whose indexed pages changed, each swapped in
+    atomically as soon as it is made. Pagefind leaves part of a core idle (its single-threaded stages), so
+    as many run at once as the build has workers (``jobs``; ~280 MB each per 1,000 pages), each holding a
+    slot's lock file so that other builds of the same output share the slots (:class:`render.SearchSlots`).
+    A failure is the site's problem; its last good index stays. Returns whether any site was indexed or failed."""
     due = [(task, result) for task, result in zip(tasks, results, strict=True) if result.built and result.search_due]
-    for task, result in due:
-        site_id, project = task.site_dir.name, task.project
-        where = relpath(task.site_dir, project.root)
-        try:
-            problems = search_index.index_site(project, site_id, where)
-        except Exception as exc:  # noqa: BLE001 - an unexpected failure of our own: the site's problem
-            problems = [crashes.problem(project.root, where, exc, "tim-kiem")]
-        if problems:
-            result.problems += problems
-            result.search = "loi"
-            continue
-        result.search, result.indexed_at = "moi", time.time()
-        incremental.record_search(incremental.manifest_path(project.folder("build"), site_id),
-                                  project.output / site_id, result.search_due)
-        result.search_due = ""
-    return bool(due)
+    if not due:
+        return False
+    workers = _workers(jobs, len(due))
+    slots = render.SearchSlots(workers)
+    if workers == 1:
+        for task, result in due:
+            _index_one(task, result, slots)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as indexer:
+            for future in [indexer.submit(_index_one, task, result, slots) for task, result in due]:
+                future.result()
+    return True
+
+
+def _index_one(task: SiteTask, result: SiteResult, slots: render.SearchSlots) -> None:
+    """One site of :func:`index_sites`, in a thread of the parent. Never raises."""
+    site_id, project = task.site_dir.name, task.project
+    where = relpath(task.site_dir, project.root)
+    try:
+        problems = search_index.index_site(project, site_id, where, slots)
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure of our own: the site's problem
+        problems = [crashes.problem(project.root, where, exc, "tim-kiem")]
+    if problems:
+        result.problems += problems
+        result.search = "loi"
+        return
+    result.search, result.indexed_at = "moi", time.time()
+    incremental.record_search(incremental.manifest_path(project.folder("build"), site_id),
+                              project.output / site_id, result.search_due)
+    result.search_due = ""
 
 
 def _crashed(task: SiteTask, result: SiteResult, exc: Exception) -> SiteResult:

@@ -145,7 +145,10 @@ def validate(listed: listing.Listing, cache_dir: Path | None = None) -> SiteChec
     site's items taken together. Raises only on a failure outside any one file (see :func:`guarded`)."""
     site_dir, root, site = listed.site_dir, listed.root, listed.site
     result = SiteCheck(site_dir=site_dir, site=site, problems=list(listed.problems))
-    cache = DocumentCache(cache_dir if listed.complete else None, site_dir.name)
+    # A partial listing (only some sections: another site's văn bản) keeps a cache file of its own, so
+    # saving it never drops the entries of the site's full check.
+    name = site_dir.name if listed.complete else f"{site_dir.name}.{'+'.join(listed.sections)}"
+    cache = DocumentCache(cache_dir, name)
     for entry in listed.entries:
         if isinstance(entry, Problem):
             result.problems.append(entry)

@@ -15,11 +15,13 @@ import logging
 import os
 import shutil
 import sys
+import threading
+import time
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, content_types, paths, search_bundle, staging, templating
+from . import check, content_types, paths, search_bundle, staging, templating, timeline
 from .problems import ERROR, WARNING, Problem, relpath
 from .project import Project
 
@@ -85,8 +87,10 @@ class _Pelican:
 
         class Run(Pelican):
             writer = None
+            read_until = 0.0  # when the generators' contexts were complete (the writer is made next)
 
             def _get_writer(self):  # Pelican 4.x: the one place its run makes its writer
+                self.read_until = time.time()
                 self.writer = super()._get_writer()
                 return self.writer
 
@@ -105,6 +109,7 @@ def run_pelican(project: Project, checked: check.SiteCheck, output: Path,
     collector = _Collect()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(collector)
+    started = time.time()
     run = _Pelican(settings)
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # Pelican's own "Done: ..." summary
@@ -113,6 +118,10 @@ def run_pelican(project: Project, checked: check.SiteCheck, output: Path,
         pelican_logger.removeHandler(collector)
         shutil.rmtree(output / ".cache", ignore_errors=True)
         forget_rendered_content()
+    if timeline.enabled() and run.read_until:  # Pelican's two halves: reading (contexts), then writing
+        site_id = checked.site_dir.name
+        timeline.record(os.environ[timeline.ENV], "read", site_id, started, run.read_until)
+        timeline.record(os.environ[timeline.ENV], "write", site_id, run.read_until, time.time())
     where = relpath(checked.site_dir, None)
     return [Problem(where, 0, f"Pelican: {r.getMessage()}",
                     severity=ERROR if r.levelno >= logging.ERROR else WARNING, code="pelican")
@@ -184,16 +193,46 @@ def forget_rendered_content() -> None:
                 attribute.cache.clear()
 
 
+class SearchSlots:
+    """How many Pagefind runs of one build may overlap: stage 6 (:func:`portal.build.index_sites`) runs as
+    many as the build has workers, since one Pagefind leaves part of a core idle (the cold build's
+    timeline, docs/performance.md); :meth:`widen` lets a caller raise the limit while it runs.
+    Slot ``n`` also holds the lock file ``.pagefind-n.lock`` beside the sites (slot 0: ``.pagefind.lock``),
+    so builds of the same output folder in other processes share the slots."""
+
+    def __init__(self, limit: int = 1):
+        self._free = threading.Condition()
+        self._taken: set[int] = set()
+        self.limit = max(1, limit)
+
+    def widen(self, limit: int) -> None:
+        with self._free:
+            self.limit = max(self.limit, limit)
+            self._free.notify_all()
+
+    @contextlib.contextmanager
+    def taken(self, folder: Path):
+        with self._free:
+            self._free.wait_for(lambda: len(self._taken) < self.limit)
+            slot = min(set(range(self.limit)) - self._taken)
+            self._taken.add(slot)
+        try:
+            with _search_lock(folder, slot):
+                yield slot
+        finally:
+            with self._free:
+                self._taken.discard(slot)
+                self._free.notify_all()
+
+
 @contextlib.contextmanager
-def search_lock(folder: Path):
-    """One Pagefind at a time on the machine's builds (it uses every core itself, and needs about 280 MB per
-    1,000 pages): an exclusive lock on a file of ``folder``."""
+def _search_lock(folder: Path, slot: int = 0):
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock, Pagefinds may overlap
         yield
         return
-    with open(folder / ".pagefind.lock", "a+b") as handle:
+    with open(folder / (f".pagefind-{slot}.lock" if slot else ".pagefind.lock"), "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

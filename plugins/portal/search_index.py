@@ -18,7 +18,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from . import render, search_bundle, staging
+from . import render, search_bundle, staging, timeline
 from .problems import Problem
 from .project import Project
 
@@ -33,23 +33,27 @@ def command(settings) -> list[str]:
     return [str(configured)] if configured else render.pagefind_command()
 
 
-def index_site(project: Project, site_id: str, where: str) -> list[Problem]:
+def index_site(project: Project, site_id: str, where: str, slots: render.SearchSlots | None = None) -> list[Problem]:
     """Index ``output/<site_id>/`` and swap its new index in; the problems of a failure (the published index
-    is then untouched). Pagefinds take turns on the machine (:func:`render.search_lock`)."""
+    is then untouched). Pagefinds take the build's slots (:class:`render.SearchSlots`; default: one at a
+    time on the machine)."""
     site_out = project.output / site_id
     bundle = staging.folder(project.output) / f"{FOLDER}-{site_id}-{os.getpid()}"
     render.clear(bundle)
     cmd = command(project.settings) + ["--site", str(site_out), "--output-path", str(bundle),
                                        *render.SEARCH_OPTIONS]
     try:
-        with render.search_lock(bundle.parent):
-            proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **render.SEARCH_ENV})
+        with (slots or render.SearchSlots()).taken(bundle.parent), timeline.span("index", site_id) as event:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    env={**os.environ, **render.SEARCH_ENV})
+            event["pid"] = proc.pid  # drawn on Pagefind's own line of the timeline
+            out, err = proc.communicate()
     except OSError as exc:  # no such file, not executable: the command itself could not start
         render.clear(bundle)
         return [_failed(where, f"không chạy được «{cmd[0]}»: {_reason(exc)}")]
     try:
         if proc.returncode != 0 or not (bundle / ENTRY).is_file():
-            return [_failed(where, (proc.stderr or proc.stdout).strip()[:500]
+            return [_failed(where, (err or out).strip()[:500]
                             or f"Pagefind kết thúc với mã {proc.returncode} mà không tạo {ENTRY}")]
         try:  # Pagefind writes its filter indexes in hash-map order: sort them, so equal pages give equal files
             search_bundle.make_reproducible(bundle)
