@@ -7,7 +7,7 @@ messages) when the answer is "not valid": the messages an editor reads never com
 
 The compiler covers exactly the keywords our schemas use (JSON Schema 2020-12: ``type``,
 ``properties``, ``additionalProperties``, ``unevaluatedProperties``, ``required``, ``dependentRequired``,
-``items``, ``minItems``, ``uniqueItems``, ``enum``, ``const``, ``minLength``, ``maxLength``, ``pattern``,
+``items``, ``minItems``, ``maxItems``, ``uniqueItems``, ``enum``, ``const``, ``minLength``, ``maxLength``, ``pattern``,
 ``format``, ``minimum``, ``maximum``, ``allOf``, ``anyOf``, ``oneOf``, ``not``, ``if``/``then``/``else``,
 ``$ref``) with ``jsonschema``'s own semantics: ``re.search`` for patterns, ``True`` never equal to ``1``,
 ``1.0`` an integer, formats checked only when the format checker knows them. A schema that uses any
@@ -29,7 +29,7 @@ Check = Callable[[object], bool]
 ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples"})
 _HANDLED = frozenset({
     "type", "properties", "additionalProperties", "unevaluatedProperties", "required", "dependentRequired",
-    "items", "minItems", "uniqueItems", "enum", "const", "minLength", "maxLength", "pattern", "format",
+    "items", "minItems", "maxItems", "uniqueItems", "enum", "const", "minLength", "maxLength", "pattern", "format",
     "minimum", "maximum", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref",
 })
 
@@ -211,6 +211,9 @@ class Compiler:
         if "minItems" in node:
             least = node["minItems"]
             checks.append(lambda v: not isinstance(v, list) or len(v) >= least)
+        if "maxItems" in node:
+            most = node["maxItems"]
+            checks.append(lambda v: not isinstance(v, list) or len(v) <= most)
         if node.get("uniqueItems") is True:
             checks.append(lambda v: not isinstance(v, list) or _unique(v))
         return checks
