@@ -126,6 +126,12 @@ def _tree(root: int) -> tuple[int, int, dict[int, int]]:
     return rss, pss, used
 
 
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) in KiB over ``root`` and its descendants, now (the warm server's memory)."""
+    rss, pss, _ = _tree(root)
+    return rss, pss
+
+
 class _Sampler:
     """Peak memory and CPU time of a process tree, sampled every :data:`SAMPLE` seconds."""
 

@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from . import baselines
-from .measure import _tree_kb
+from .measure import tree_memory_kb
 
 MARK = "Sửa nóng"  # the words the edit puts at the start of the title
 READY_SECONDS = 900  # how long a server may take to start (the warm one builds, then reads the sites)
@@ -49,7 +49,7 @@ def measure(project: Path, site: str, item: Path, hugo: bool = True) -> dict:
         _wait_http(base + "/__xem-thu/phien-ban", server)
         pages = [f"{base}/{site}/{doc.url}", _listing(f"{base}/{province}/tong-hop/tin-tuc/", doc.url)]
         result["seconds"] = _edit_seen(item, original, pages, _with_summary(original))
-        rss, _pss = _tree_kb(server.pid)
+        rss, _pss = tree_memory_kb(server.pid)
         result["memory_mb"] = round(rss / 1024, 1)
     finally:
         item.write_text(original, encoding="utf-8")
