@@ -290,3 +290,25 @@ def test_hash_cache_rereads_a_file_whenever_it_was_written_even_with_size_and_mt
     again = HashCache(store)
     assert source.stat().st_size == old.st_size and source.stat().st_mtime_ns == old.st_mtime_ns
     assert again.sha1_of(str(source), source.stat()) != digest
+
+
+def test_a_paginated_list_of_records_is_part_of_the_pages_key(tmp_path):
+    """The provincial news list is paginated over merged records from other sites, which no digest of the
+    provincial site covers: a unit's new title must change the key of every page of the list (found stale
+    by the bench: page 2 kept the old title and address until a forced build)."""
+    env = Environment(loader=DictLoader({"list.html": "{% for it in articles_page.object_list %}{{ it.tieu_de }}"
+                                                      "{% endfor %}"}))
+    writer = incremental.IncrementalWriter(str(tmp_path / "out"), settings={
+        "PORTAL_PAGE_DIGESTS": {"published": str(tmp_path), "previous": {}, "build": "b", "site_content": "m"},
+        "SUMMARY_MAX_LENGTH": 60})
+    template = env.get_template("list.html")
+
+    def key(news):
+        return writer.page_key("tong-hop/tin-tuc/index.html", template, {}, False, {"articles": news}, "section",
+                               "tong-hop/tin-tuc/index.html", {"articles": news})
+
+    before = [{"tieu_de": f"Tin {n}", "url": f"https://so.example.vn/tin-{n}.html"} for n in range(30)]
+    after = [dict(it) for it in before]
+    after[25] = {"tieu_de": "(Cập nhật) Tin 25", "url": "https://so.example.vn/cap-nhat-tin-25.html"}
+    assert key(before) is not None and key(before) == key([dict(it) for it in before])
+    assert key(after) != key(before)  # same length, one title and address changed

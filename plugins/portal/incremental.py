@@ -74,6 +74,16 @@ def record_search(path: Path, published: Path, search: str) -> None:
         write_manifest(path, published, data.get("trang", {}), search)
 
 
+def _records_digest(values) -> str:
+    """What a paginated list adds to a page's key. A site's own items (Pelican content) are part of the
+    ``site_content`` digest, so their number says enough; anything else (the provincial aggregate's merged
+    news, plain dicts) is digested whole: the page shows their titles and addresses, which nothing else in
+    the key covers."""
+    if all(isinstance(v, Content) for v in values):
+        return ""
+    return hashlib.sha1(json.dumps(list(values), sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
 def _sha(*parts) -> str:
     digest = hashlib.sha1()
     for part in parts:
@@ -202,7 +212,7 @@ class IncrementalWriter(FeedWriter):
             return None
         names, presence = reads
         parts = [template.name, name, url, template_name, bool(relative_urls),
-                 sorted((k, len(v)) for k, v in (paginated or {}).items()),
+                 sorted((k, len(v), _records_digest(v)) for k, v in (paginated or {}).items()),
                  self.digests.get("build"), self.digests.get("site_content")]
         for var in sorted(names):
             declared = self.contract.context_variable(var)
