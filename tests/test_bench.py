@@ -57,7 +57,12 @@ def test_every_target_of_the_issue_is_judged_from_the_runs_and_printed(bench):
     # Point 2: online is the edit less the indexing before publishing; searchable is at least the whole edit.
     edit = data["sua_mot_muc"]
     assert 0 < edit["truc_tuyen_giay"] < edit["tim_duoc_giay"]
-    assert edit["tim_duoc_giay"] >= by["ours_one_edit_to_aggregate"] - 0.002
+    if edit["nguon"] == ["build-report.json lan_chay"]:  # the moments the build reports, within the command
+        whole = next(r for r in data["ket_qua"] if r["ten"] == "ours_one_edit_to_aggregate")["cac_lan_giay"]
+        assert all(found <= command + 0.002 for found, command in zip(edit["cac_lan_tim_duoc_giay"], whole,
+                                                                     strict=True))
+    else:  # from the timeline: searchable when the command ended
+        assert edit["tim_duoc_giay"] >= by["ours_one_edit_to_aggregate"] - 0.002
     assert judged["edit_searchable_vs_hugo"]["ratio"] == pytest.approx(edit["tim_duoc_giay"] / by["hugo_cold_build"],
                                                                       rel=0.01)
     for entry in judged.values():

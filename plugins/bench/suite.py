@@ -161,7 +161,7 @@ def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict,
     hugo = hugo_binary()
     results.append(run("hugo_cold_build", ["sh", "-c", " && ".join(f"{hugo} --quiet -s {p}" for p in hugo_projects)],
                        work, env))
-    warm = _warm(ours, edited)
+    warm = _warm(ours, edited, env)
     return {"results": results, "total": total, "timeline": timeline.make(results[0], events), "edit": edit,
             "ci": runs, "warm": warm}
 
@@ -170,12 +170,21 @@ def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict,
 # bench.warm comes with the warm server (invoke serve keeping the sites in memory): measure(project, site,
 # item) writes a real edit of ``item`` and polls the served page in Chromium until it shows, and returns
 # {"seconds", "memory_mb", "hugo_server_seconds"}. Until that module exists the figure is "chưa đo".
-def _warm(ours: Path, item: Path) -> dict | None:
+def _warm(ours: Path, item: Path, env: dict) -> dict | None:
     if importlib.util.find_spec("bench.warm") is None:
         return None
     from . import warm  # noqa: PLC0415 (optional: written with the warm server)
 
-    return warm.measure(ours, EDITED, item)
+    # The provincial news list as of the bench's date (the edits above aggregated as of today), as
+    # `invoke bench-serve` prepares it: the edited item is on one of its pages.
+    invoke = [sys.executable, "-m", "invoke"]
+    for step in (["aggregate", "--as-of", AS_OF], ["build", "--site", "tinh"]):
+        subprocess.run(invoke + step, cwd=ours, env=env, check=True, stdout=subprocess.DEVNULL)
+    try:
+        return warm.measure(ours, EDITED, item)
+    except Exception as exc:  # noqa: BLE001 - one failed measurement must not lose the whole run's figures
+        print(f"Đo vòng sửa nóng thất bại: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return None
 
 
 def _warm_report(rounds: list[dict | None]) -> dict | None:

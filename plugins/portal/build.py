@@ -244,7 +244,8 @@ def check_sites(project: Project, found: list[Path], selected: list[Path], now: 
     listings, checks, pending = {}, {}, []
     for site_dir in found:
         full = province_wide or site_dir.name in names
-        listed = _listed(project, site_dir)
+        with timeline.span("list", site_dir.name):
+            listed = _listed(project, site_dir)
         if isinstance(listed, check.SiteCheck):  # listing it failed: the site's problem
             if full:
                 checks[site_dir.name] = listed
