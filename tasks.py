@@ -472,8 +472,9 @@ def aggregate(c, as_of="", production=False):
         raise Exit(code=code)
 
 
-def _aggregate(project: Project, day: dt.date, index: bool = True):
-    """The provincial aggregation and the provincial site's build (hold the build lock): (its id, the build)."""
+def _aggregate(project: Project, day: dt.date, index: bool = True, checked: dict | None = None):
+    """The provincial aggregation and the provincial site's build (hold the build lock): (its id, the build).
+    ``checked``: the light checks of the units' build just made, not read again."""
     from aggregate import settings as aggregate_settings
     from aggregate.pipeline import aggregate as run_aggregate
     from aggregate.pipeline import terminal
@@ -482,7 +483,8 @@ def _aggregate(project: Project, day: dt.date, index: bool = True):
     try:
         typed = compliance_settings.read(project.settings)[0]
         limits = aggregate_settings.read(project.settings)
-        result = run_aggregate(project, day, dt.datetime.now().replace(microsecond=0), limits, settings=typed)
+        result = run_aggregate(project, day, dt.datetime.now().replace(microsecond=0), limits, settings=typed,
+                               checked=checked)
     except (LookupError, PortalError) as exc:
         raise Exit(str(exc), code=2) from None
     print(terminal(result))
@@ -490,10 +492,15 @@ def _aggregate(project: Project, day: dt.date, index: bool = True):
 
 
 def _build_and_aggregate(project: Project, site, jobs: int, search: bool, force: bool, now) -> int:
-    """``invoke build --aggregate``: the sites published, then the provincial aggregate published, and only
-    then the search indexes. A unit whose index changed is aggregated once more, so the province-wide search
-    reads its new index too. Exit code: the worse of the two builds (1 before 3)."""
+    """``invoke build --aggregate``: the sites published, then the provincial aggregate published. The units'
+    search indexes are made meanwhile, in a thread (Pagefind is a process of its own: the aggregation, in
+    Python, takes the other core), the provincial site's once it is published; the province-wide search then
+    reads the units' new indexes. "Online" is when the aggregate is published (or found unchanged).
+    Exit code: the worse of the two builds (1 before 3)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from aggregate.pipeline import province_site, refresh_search
+    from portal import timeline
     from portal.build import ProvinceResult, index_published
     from portal.lock import build_lock
 
@@ -507,9 +514,13 @@ def _build_and_aggregate(project: Project, site, jobs: int, search: bool, force:
         chosen = [d.name for d in _sites(project, site) if d.name != province]
         units = (build_province(project, chosen, jobs=jobs, search=search, force=force, now=now, index=False)
                  if chosen else ProvinceResult([], [], time.time()))
-        province, aggregated = _aggregate(project, day, index=False)
-        _published(_online(units, aggregated))
-        index_published(project, units)
+        with ThreadPoolExecutor(max_workers=1) as indexer:
+            indexing = indexer.submit(index_published, project, units)
+            with timeline.span("aggregate"):
+                province, aggregated = _aggregate(project, day, index=False, checked=units.checks or None)
+            online_at = time.time()
+            _published(_online(units, aggregated))
+            indexing.result()
         index_published(project, aggregated)
         # The province-wide search reads a copy of each unit's index: the new ones replace theirs at once.
         refresh_search(project, [s.site_id for s in units.sites if s.indexed_at], dt.datetime.now().replace(
@@ -517,21 +528,23 @@ def _build_and_aggregate(project: Project, site, jobs: int, search: bool, force:
         searchable = max([s.indexed_at for r in (units, aggregated) for s in r.sites] or [0.0])
         if searchable:
             searchable = time.time()
-        _record_run(project, "build --aggregate", units, _online(units, aggregated), searchable)
+        _record_run(project, "build --aggregate", units, _online(units, aggregated), searchable, online_at)
     codes = [_report(units), _report(aggregated)]
     print(f"Xem: {project.output / province / 'tong-hop' / 'index.html'}")
     return 1 if 1 in codes else max(codes)
 
 
-def _record_run(project: Project, command: str, result, online=None, searchable: float | None = None) -> None:
-    """The command's own times in build-report.json (``lan_chay``): start, all online, all searchable."""
+def _record_run(project: Project, command: str, result, online=None, searchable: float | None = None,
+                online_at: float = 0.0) -> None:
+    """The command's own times in build-report.json (``lan_chay``): start, all online, all searchable.
+    ``online_at``: when a step that publishes nothing new (the aggregate found unchanged) was done."""
     from portal.build import REPORT_NAME, write_run
 
     online = online or result
     if searchable is None:
         searchable = max([s.indexed_at for s in result.sites] or [0.0])
     write_run(project.output / REPORT_NAME, command, result.started,
-              max([s.published_at for s in online.sites] or [0.0]), searchable)
+              max([s.published_at for s in online.sites] + [online_at]), searchable)
 
 
 def _online(*results):

@@ -129,3 +129,41 @@ def test_build_and_check_tasks_take_as_of_and_report_scheduled_items(tmp_path):
     assert checked.returncode == 0 and f"Hẹn giờ đăng (đã kiểm tra, chưa xuất bản): {REL}" in checked.stdout
     wrong = run(proj, "check", "--as-of", "2026-02-30")
     assert wrong.returncode == 2 and "--as-of phải là ngày (giờ) có thật" in wrong.stderr + wrong.stdout
+
+
+def test_a_stored_light_check_splits_items_as_a_fresh_check_at_every_moment(root, tmp_path):
+    """The light cache keeps which items were due when it was saved, and until when that holds
+    (check.StoredCheck): read back at any moment, before, inside or after that window, it answers as
+    a fresh check, and inside it without unpickling its documents to say so."""
+    site = root / "content" / "so-mau"
+    far = site / "van-ban" / "2027-05-01-qd-xa.md"  # beyond the 365-day horizon until 01/05/2026
+    far.write_text((site / "van-ban" / "2026-02-20-qd-12.md").read_text(encoding="utf-8")
+                   .replace("ngay: 2026-02-20", "ngay: 2027-05-01").replace("12/QĐ", "99/QĐ"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    check.light_check(site, root, cache, now=BEFORE)  # saves the light cache and its window at BEFORE
+    # The window ends at the first of: the scheduled item's time (AT), the far item's coming within the
+    # horizon (01/05/2026 15:00) and, as its error names today's date, the next midnight.
+    moments = [BEFORE, BEFORE + dt.timedelta(hours=1), dt.datetime(2026, 3, 15, 23, 59), dt.datetime(2026, 3, 16),
+               AT - dt.timedelta(minutes=1), AT, dt.datetime(2026, 5, 1), dt.datetime(2026, 5, 2),
+               BEFORE - dt.timedelta(days=1)]
+    lazy = []
+    for now in moments:
+        fresh = check.check_site(site, root, now=now).light()
+        stored = check.light_check(site, root, cache, now=now)
+        assert isinstance(stored, check.StoredCheck)
+        assert stored.item_count == len(fresh.documents)
+        assert [d.rel for d in stored.scheduled] == [d.rel for d in fresh.scheduled]
+        assert sorted(stored.problems) == sorted(fresh.problems) and stored.metadata == fresh.metadata
+        assert ([d.rel for d in stored.light(("van-ban",)).documents]
+                == [d.rel for d in fresh.light(("van-ban",)).documents])
+        lazy.append("documents" not in vars(stored))
+        assert [d.rel for d in stored.documents] == [d.rel for d in fresh.documents]
+    # Inside the window nothing was unpickled; past it, or before the moment it was saved, the documents
+    # were read and split again.
+    assert lazy == [True, True, True, False, False, False, False, False, False]
+    far_rel = far.relative_to(root).as_posix()
+    assert far_rel not in [d.rel for d in check.light_check(site, root, cache, now=BEFORE).documents]
+    assert far_rel in [d.rel for d in check.light_check(site, root, cache, now=dt.datetime(2026, 5, 2)).scheduled]
+    # What a build asks of an unchanged site, answered from the window as from a fresh check.
+    stored, fresh = check.light_check(site, root, cache, now=BEFORE), check.check_site(site, root, now=BEFORE)
+    assert stored.cited() == fresh.cited() and stored.cited() and "documents" not in vars(stored)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import shlex
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from browser import chromium, serve
 from conftest import copy_case
 from conftest import project as project_at
 
-from portal import search_index
+from portal import render, search_index
 from portal.build import build_province
 
 SITE = "so-mau"
@@ -56,7 +57,22 @@ def report(root: Path) -> dict:
     return {entry["ma"]: entry for entry in data["cong"]} | {"": data}
 
 
-def test_an_edit_is_online_with_the_old_index_then_searchable_with_the_new_one(root):
+def gated_pagefind(folder: Path) -> tuple[Path, Path]:
+    """(a Pagefind that starts only once ``gate`` exists, ``gate``): the real one, held back, so a test sees
+    the published site while its index is being made (a site's index is begun as soon as it is published)."""
+    gate, wrapper = folder / "mo-cong", folder / "pagefind-cho"
+    real = " ".join(shlex.quote(part) for part in render.pagefind_command())
+    wrapper.write_text(f'#!/bin/sh\nwhile [ ! -e "{gate}" ]; do sleep 0.05; done\nexec {real} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    return wrapper, gate
+
+
+def test_an_edit_is_online_with_the_old_index_then_searchable_with_the_new_one(root, tmp_path):
+    pagefind, gate = gated_pagefind(tmp_path)
+    gated = project_at(root, overrides={"PORTAL_PAGEFIND": str(pagefind)})
+    gate.touch()  # a build with the same settings first: their change alone would build every site again
+    assert build_province(gated, jobs=2, search=True).ok
+    gate.unlink()
     entry = root / "output" / SITE / "pagefind" / "pagefind-entry.json"
     before = entry.read_bytes()
     edit(root, "quýtrúcđào")
@@ -65,8 +81,9 @@ def test_an_edit_is_online_with_the_old_index_then_searchable_with_the_new_one(r
     def published(result):
         seen.update(online=online(root, "quýtrúcđào"), entry=entry.read_bytes(), report=report(root),
                     due=[s.site_id for s in result.sites if s.search_due])
+        gate.touch()
 
-    result = build_province(project_at(root), jobs=2, search=True, published=published)
+    result = build_province(gated, jobs=2, search=True, published=published)
     assert result.exit_code == 0, [p.format() for p in result.all_problems()]
     # When the callback ran, the edited page was online and searches still read the last good index.
     assert seen["online"] and seen["entry"] == before and seen["due"] == [SITE]
@@ -212,3 +229,51 @@ def test_build_with_aggregate_puts_an_edit_online_province_wide_before_indexing_
     run_times = json.loads((output / "build-report.json").read_text(encoding="utf-8"))["lan_chay"]
     assert run_times["lenh"] == "build --aggregate"
     assert 0 < run_times["giay_den_khi_dang"] <= run_times["giay_den_khi_tim_duoc"]
+
+
+@pytest.mark.parametrize("scratch", ["tmpfs", "staging"])
+def test_the_bundle_made_in_memory_or_beside_output_publishes_the_same_index(root, tmp_path, monkeypatch, scratch):
+    """Pagefind writes its bundle to a scratch folder in memory (/dev/shm, another file system: only the new
+    files are copied to the disk) or, without one, beside output/: the published index is the same, and
+    nothing is left in the scratch folder."""
+    from portal import staging
+
+    before = files(root / "output" / SITE / "pagefind")
+    if scratch == "staging":
+        monkeypatch.setenv(staging.SCRATCH_ENV, "")
+    else:  # a folder of its own in memory, so the test does not depend on what else uses /dev/shm
+        if not staging._roomy(staging.MEMORY):
+            pytest.skip("no tmpfs at /dev/shm on this machine")
+        memory = Path(staging.MEMORY) / f"test-{tmp_path.name}"
+        monkeypatch.setenv(staging.SCRATCH_ENV, str(memory))
+    output = root / "output"
+    assert (staging.scratch(output).stat().st_dev != output.stat().st_dev) == (scratch == "tmpfs")
+    edit(root, "ngoaile")
+    result = build_province(project_at(root), [SITE], jobs=1, search=True)
+    assert result.ok and indexed(root, "ngoaile")
+    after = files(root / "output" / SITE / "pagefind")
+    assert set(before) - {"pagefind-entry.json"} <= set(after)  # the replaced index's files stay once more
+    assert not list(staging.scratch(output).glob("pagefind-*"))
+    if scratch == "tmpfs":
+        shutil.rmtree(staging.scratch(output).parent)
+
+
+def test_a_site_is_indexed_as_soon_as_it_is_published_while_others_still_render(tmp_path, monkeypatch):
+    """Stage 6 begins during stage 4 (build.EarlyIndex): the render workers leave part of the cores idle, so
+    the first site published is indexed while the next ones still render, and its pages were online first."""
+    from portal import timeline
+
+    root = copy_case("basic", tmp_path / "p")
+    shutil.rmtree(root / "content" / "xa-loi")
+    for copy in ("so-hai", "so-ba"):
+        shutil.copytree(root / "content" / SITE, root / "content" / copy)
+    trace = tmp_path / "dong-thoi-gian.jsonl"
+    monkeypatch.setenv(timeline.ENV, str(trace))
+    result = build_province(project_at(root), jobs=1, search=True)
+    assert result.ok and all(s.search == "moi" for s in result.sites)
+    events = timeline.read(trace)
+    published = {e.site: e.end for e in events if e.stage == "publish"}
+    indexed = {e.site: e.start for e in events if e.stage == "index" and e.site}
+    assert set(indexed) == set(published) == {SITE, "so-hai", "so-ba"}
+    assert all(published[site] <= indexed[site] for site in indexed)  # each site online before its index
+    assert min(indexed.values()) < max(published.values())  # the first index began before the last publish

@@ -12,7 +12,6 @@ the page is written with the others.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 from pathlib import Path
@@ -21,7 +20,7 @@ from feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import escape
 from pelican.generators import Generator
 
-from portal import contract, project
+from portal import contract, jsonfmt, project
 
 from . import merge, search
 from .pipeline import HEALTH_LABELS
@@ -41,10 +40,11 @@ CATALOGS = {"thu_tuc": ("tong-hop/thu-tuc/index.html", "thu-tuc", "so_lieu_thu_t
 
 
 def _site_inputs(folder: Path, site_id: str, whole_province: bool) -> list[Path]:
-    """The merged result (the provincial site's tong-hop/ pages) and a unit's own files; not the per-source
-    fetch state under nguon/."""
-    return [path for path in sorted(folder.rglob("*.json")) if "nguon" not in path.relative_to(folder).parts
-            and (path.stem == site_id or (whole_province and path.name == "ket-qua.json"))]
+    """The merged result (the provincial site's tong-hop/ pages) and a unit's own files: the folder's top
+    level only, not the per-source fetch state under nguon/ nor the copies of the units' search indexes
+    under tim-kiem/ (tens of thousands of files, read by the browser, not by the build)."""
+    return [path for path in sorted(folder.glob("*.json"))
+            if path.stem == site_id or (whole_province and path.name == "ket-qua.json")]
 
 
 DECLARATION = contract.Declaration(
@@ -189,7 +189,7 @@ class AggregateGenerator(Generator):
                                "dia_chi_web": site["dia_chi_web"]},
                     "cap_nhat_moi_nhat": dates[-1] if dates else None, "so_luong": len(records), "muc": records}
             with open(os.path.join(folder, f"{kind}.json"), "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+                handle.write(jsonfmt.dumps(data) + "\n")
 
 
 def get_generators(pelican):

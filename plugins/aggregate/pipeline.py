@@ -80,11 +80,13 @@ def units(project: Project, registry: dict) -> list[dict]:
 
 
 def aggregate(project: Project, as_of: dt.date, now: dt.datetime, limits: Limits = Limits(),
-              settings: Settings | None = None, resolver=socket.getaddrinfo) -> AggregateResult:
+              settings: Settings | None = None, resolver=socket.getaddrinfo,
+              checked: dict | None = None) -> AggregateResult:
     """Run the whole aggregation and write ``ket-qua.json`` for the provincial site to render.
 
     Reads the units built in ``project.output``; keeps its state in the project's folder
-    :data:`store.FOLDER` (``AGGREGATE_STATE_DIR``)."""
+    :data:`store.FOLDER` (``AGGREGATE_STATE_DIR``). ``checked``: the light checks a build of this run has
+    just made (``invoke build --aggregate``), not read again."""
     output_dir, state_dir = project.output, project.folder(FOLDER)
     with build_lock(project.root):  # one build or aggregation of a checkout at a time (portal.lock)
         store = Store(state_dir)
@@ -111,7 +113,7 @@ def aggregate(project: Project, as_of: dt.date, now: dt.datetime, limits: Limits
         documents = merge.catalog(exports["van-ban"], "van-ban")
         # 4. Compliance of the units built here, and its trend over runs.
         local = [u["ma"] for u in unit_list if u["noi_bo"]]
-        checked = read_province(project)  # every site, light form
+        checked = read_province(project, known=checked)  # every site, light form
         evaluation = evaluate(project, as_of, local, settings, checked=checked)
         history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
         write_json(store.history_path, history)
@@ -204,8 +206,13 @@ def _channel(unit: dict, channel: str, record: dict, response: Response | None, 
         state["loi"] = ""
         state["lan_thanh_cong_cuoi"] = now.isoformat(timespec="seconds")
     elif not error and record.get("data") is not None and state.get("sha1") == hashlib.sha1(body).hexdigest():
-        # The same bytes as the last good copy: the same data, nothing to parse or rewrite.
-        state.update({"loi": "", "lan_thanh_cong_cuoi": now.isoformat(timespec="seconds"), **validators})
+        # The same bytes as the last good copy: the same data, nothing to parse or rewrite. A unit built here
+        # is a file in output/, read whenever the province aggregates: reading the same file again is no news,
+        # so its time stays that of the data (and the provincial site, unchanged, is not built again). A
+        # remote source's time is that of the last answer, as the health page's column says.
+        if not (unit["noi_bo"] and not state.get("loi") and state.get("lan_thanh_cong_cuoi")):
+            state["lan_thanh_cong_cuoi"] = now.isoformat(timespec="seconds")
+        state.update({"loi": "", **validators})
     elif not error:
         try:
             data = parse.parse_feed(body) if channel == "tin-tuc" else parse.parse_export(body, channel)

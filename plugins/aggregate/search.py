@@ -21,6 +21,8 @@ import os
 import shutil
 from pathlib import Path
 
+from portal import search_index
+
 from .store import Store
 
 FOLDER = "tim-kiem"                     # under the state folder and under the site's tong-hop/
@@ -98,10 +100,12 @@ def _keep(unit: str, source: Path, folder: Path, store: Store, now: dt.datetime)
     target = folder / unit
     changed = False
     try:
-        version, pages = _read_entry(source)
-        if not (record.get("data") and record["data"].get("phien_ban") == version and (target / ENTRY).is_file()):
-            _replace(source, target, folder)
-            record["data"], changed = {"phien_ban": version, "so_trang": pages}, True
+        with search_index.swapping(source):  # not while a thread of this build swaps the unit's new index in
+            version, pages = _read_entry(source)
+            if not (record.get("data") and record["data"].get("phien_ban") == version
+                    and (target / ENTRY).is_file()):
+                _replace(source, target, folder)
+                record["data"], changed = {"phien_ban": version, "so_trang": pages}, True
         state.update({"loi": "", "lan_thanh_cong_cuoi": stamp})
     except FileNotFoundError:
         state["loi"] = (f"Chưa có chỉ mục tìm kiếm {source}: hãy chạy invoke build --site {unit} "

@@ -16,6 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from portal import jsonfmt
+
 FOLDER = "tong-hop"  # the name of the state folder among the project's folders (declared in pages.py)
 
 
@@ -30,7 +32,7 @@ def write_json(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+        handle.write(jsonfmt.dumps(data) + "\n")
     os.replace(tmp, path)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal import check, history, sites
@@ -58,16 +58,22 @@ class Evaluation:
         return [r for r in self.rule_sets if r.ma in used]
 
 
-def read_province(project: Project, wanted: set[str] | None = None) -> dict:
+def read_province(project: Project, wanted: set[str] | None = None, known: dict | None = None) -> dict:
     """Site id → SiteCheck; sites outside ``wanted`` are read only for their site.yaml and văn bản,
-    which is all that cross-site rules need."""
+    which is all that cross-site rules need. ``known``: light checks a build of this run has just made
+    (:attr:`portal.build.ProvinceResult.checks`), taken as they are instead of being read again."""
     site_dirs, _ = sites.discover(project.content, project.root)
     wanted = wanted or {d.name for d in site_dirs}
-    # Compliance reads fields, never bodies: keep each site's light form only.
-    return {d.name: check.light_check(d, project.root, project.folder("build"), settings=project.settings)
-            if d.name in wanted
-            else check.check_site(d, project.root, sections=("van-ban",), settings=project.settings).light()
-            for d in site_dirs}
+    known = known or {}
+
+    def read(site_dir):
+        if site_dir.name in known and known[site_dir.name].sections is None:
+            return known[site_dir.name]
+        if site_dir.name in wanted:  # compliance reads fields, never bodies: each site's light form only
+            return check.light_check(site_dir, project.root, project.folder("build"), settings=project.settings)
+        return check.check_site(site_dir, project.root, sections=("van-ban",), settings=project.settings).light()
+
+    return {d.name: read(d) for d in site_dirs}
 
 
 def evaluate(project: Project, as_of: dt.date, site_ids: list[str] | None = None,
@@ -117,7 +123,7 @@ def _inputs_key(root: Path, as_of: dt.date, site_ids, settings: Settings, checke
     for sid in sorted(checked):
         c = checked[sid]
         digest.update(f"{sid}\0{c.metadata}\0".encode())
-        digest.update(json.dumps([asdict(p) for p in c.problems], sort_keys=True, default=str).encode())
+        digest.update(json.dumps([p.as_dict() for p in c.problems], sort_keys=True, default=str).encode())
     digest.update(json.dumps(sorted((k, repr(v)) for k, v in evidence.items())).encode())
     extra = sorted(root.glob(f"content/*/{rules.LOCAL_DIR}/**/*")) + sorted(runs.rglob("*.json"))
     for path in extra:

@@ -8,12 +8,11 @@ so two builds of the same commit publish the same report.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 
 from pelican.generators import Generator
 
-from portal import contract, history, project
+from portal import contract, history, jsonfmt, project
 
 from . import html_report, reports, settings
 from .engine import evaluate
@@ -59,7 +58,7 @@ class ComplianceGenerator(Generator):
         path = os.path.join(self.settings["OUTPUT_PATH"], "tuan-thu", "bao-cao.json")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            handle.write(jsonfmt.dumps(data) + "\n")
 
 
 def get_generators(pelican):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
+
+from portal import jsonfmt
 
 from .engine import REPORT_VERSION, Evaluation
 from .model import QUA_HAN, SEVERITY_LABELS, STATE_LABELS, STATES, ordered
@@ -158,7 +159,7 @@ def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None =
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"json": folder / "bao-cao-tuan-thu.json", "csv": folder / "bao-cao-tuan-thu.csv",
              "xlsx": folder / "bao-cao-tuan-thu.xlsx"}
-    paths["json"].write_text(json.dumps(as_json(evaluation, sources), ensure_ascii=False, indent=2) + "\n",
+    paths["json"].write_text(jsonfmt.dumps(as_json(evaluation, sources)) + "\n",
                              encoding="utf-8")
     paths["csv"].write_text(as_csv(evaluation), encoding="utf-8", newline="")
     write_xlsx(evaluation, paths["xlsx"])

@@ -19,9 +19,10 @@ import hashlib
 import json
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import (
@@ -29,6 +30,7 @@ from . import (
     crashes,
     history,
     incremental,
+    jsonfmt,
     listing,
     province_index,
     render,
@@ -104,6 +106,11 @@ class ProvinceResult:
     problems: list[Problem]
     started: float = 0.0  # time.time() when the build began
     found: list[str] = field(default_factory=list)  # every site id under content/ (the report keeps their entries)
+    # Site id → light check of every site this build checked in full (not only for its văn bản): what the
+    # aggregation that may follow reads instead of reading them again (compliance.engine.read_province).
+    checks: dict = field(default_factory=dict, repr=False)
+    # The search indexes begun while the sites still rendered (EarlyIndex), finished by index_published.
+    indexing: EarlyIndex | None = field(default=None, repr=False)
     # Sites published whose search index and publish record are still to be written (index_published).
     pending: list[tuple[SitePlan, SiteResult]] = field(default_factory=list, repr=False)
 
@@ -165,8 +172,9 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
     returns) may be passed by a caller that has just read them, such as ``invoke aggregate``.
     ``now`` (default: the clock, Vietnam time) decides which items are due; given, it is also the
     evaluation date (``invoke build --as-of``). ``force`` renders every selected site and page again.
-    ``published(result)``, when given, is called once every site is online, before the search indexes are
-    made (``invoke build`` prints the time). ``index=False`` leaves stage 6 to the caller, who calls
+    ``published(result)``, when given, is called once every site is online (``invoke build`` prints the
+    time). Each site's search index is begun as soon as that site is published (:class:`EarlyIndex`); the
+    build waits for them in stage 6, or with ``index=False`` leaves stage 6 to the caller, who calls
     :func:`index_published` once it has published what else it publishes (``invoke build --aggregate``: the
     provincial aggregate). One build at a time per project (:mod:`portal.lock`)."""
     started = time.time()
@@ -183,14 +191,18 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
         # 3. Plan: what each selected site is made of; one whose inputs are as last published is skipped.
         with timeline.span("plan"):
             plans = plan_sites(project, selected, checks, listings, moment, search, force)
-        # 4. Render the others in worker processes; one thread swaps each in as it arrives (last good index kept).
+        # 4. Render the others in worker processes; one thread swaps each in as it arrives (last good index
+        #    kept) and stage 6 begins at once for it, beside the render workers (EarlyIndex).
         tasks = [plan.task for plan in plans if plan.task]
+        early = EarlyIndex(jobs, len(tasks)) if search and tasks else None
         with timeline.span("render"):
-            rendered = render_sites(tasks, jobs)
+            rendered = render_sites(tasks, jobs, early)
         # 5. The province index and the machine-readable report, in a stable order: every site is online.
         with timeline.span("results"):
             result = write_results(project, found, problems, plans, rendered, started)
         result.pending = list(zip([plan for plan in plans if plan.task], rendered, strict=True))
+        result.checks = {sid: c for sid, c in checks.items() if c.sections is None}
+        result.indexing = early
         if published is not None:
             published(result)
         # 6. Index for search the sites whose indexed pages changed; remember what was published.
@@ -206,10 +218,38 @@ def index_published(project: Project, result: ProvinceResult, jobs: int = 0) -> 
     next time)."""
     with build_lock(project.root), timeline.span("index"):
         pending, result.pending = result.pending, []
+        early, result.indexing = result.indexing, None
         plans, rendered = [plan for plan, _ in pending], [site for _, site in pending]
-        if index_sites([plan.task for plan in plans], rendered, jobs):
+        begun = early.finish() if early else False
+        if index_sites([plan.task for plan in plans], rendered, jobs) or begun:
             write_report(result, project.output / REPORT_NAME, result.found)
         remember_published(project, plans, rendered)
+
+
+class EarlyIndex:
+    """Stage 6 begun during stage 4: each site is indexed as soon as it is published, one Pagefind at a time
+    while the render workers still run (they leave part of both cores idle: the cold build's timeline in
+    docs/performance.md), as many as the build has workers once every site is online (:meth:`finish`).
+    A site's own pages are online before its index is made; the last good index stays until the swap."""
+
+    def __init__(self, jobs: int, count: int):
+        self.workers = _workers(jobs, count)
+        self.slots = render.SearchSlots(1)
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="chi-muc")
+        self._begun: list[Future] = []
+
+    def published(self, task: SiteTask, result: SiteResult) -> None:
+        """Called by the publishing thread once ``result``'s site is swapped in."""
+        if result.built and result.search_due:
+            self._begun.append(self._pool.submit(_index_one, task, result, self.slots))
+
+    def finish(self) -> bool:
+        """Every index begun, done (as many at once as there are workers from now on); whether any was."""
+        self.slots.widen(self.workers)
+        for future in self._begun:
+            future.result()
+        self._pool.shutdown()
+        return bool(self._begun)
 
 
 def select_sites(project: Project, site_ids: list[str] | None) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -287,11 +327,14 @@ def _check_worker(args) -> check.SiteCheck:
     root, cache, settings = project.root, project.folder("build"), project.settings
     if listed is None:  # a site read only for its văn bản
         with timeline.span("check-van-ban", site_dir.name):
-            return check.guarded(site_dir, root, now, lambda: check.validate(
+            partial = check.guarded(site_dir, root, now, lambda: check.validate(
                 listing.list_site(site_dir, root, cache, sections=("van-ban",), settings=settings), cache).light(),
                 settings)
+            partial.sections = ("van-ban",)
+            return partial
     with timeline.span("check", site_dir.name):
-        return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache), settings)
+        return check.guarded(site_dir, root, now, lambda: check.validate_light(listed, cache, now, settings),
+                             settings)
 
 
 def _check_failed(args, exc: Exception) -> check.SiteCheck:
@@ -314,7 +357,7 @@ def plan_sites(project: Project, selected: list[Path], checks: dict, listings: d
     published = read_pickle(project.folder("build") / PUBLISHED, {}) or {}
     where = str(project.output.resolve())
     plans = []
-    for site_dir in sorted(selected, key=lambda d: (len(checks[d.name].documents), d.name), reverse=True):
+    for site_dir in sorted(selected, key=lambda d: (checks[d.name].item_count, d.name), reverse=True):
         sid = site_dir.name
         whole = bool(checks[sid].site and checks[sid].site.config.get("cap") == "tinh")
         fingerprint, digests = _site_inputs(project, sid, checks, cited, evidence, base, whole)
@@ -381,9 +424,7 @@ def _documents_index(light: dict) -> dict:
 
 def _cited_index(own: check.SiteCheck, index: dict) -> str:
     """The văn bản this site's procedures cite, as they stand anywhere in the province."""
-    cited = sorted({ref["so_ky_hieu"].casefold() for d in own.documents for ref in
-                    (d.fields.get("can_cu_phap_ly") or [])})
-    return json.dumps([(k, index.get(k)) for k in cited])
+    return json.dumps([(k, index.get(k)) for k in own.cited()])
 
 
 def remember_published(project: Project, plans: list[SitePlan], rendered: list[SiteResult]) -> None:
@@ -435,7 +476,7 @@ def _parallel(function, items: list, jobs: int, failed) -> list:
 
 
 def _summary(checked: check.SiteCheck, built: bool, skipped: bool = False) -> SiteResult:
-    result = SiteResult(checked.site_dir.name, built, list(checked.problems), items=len(checked.documents),
+    result = SiteResult(checked.site_dir.name, built, list(checked.problems), items=checked.item_count,
                         skipped=skipped, scheduled=[(d.rel, schedule.shown(schedule.publication_date(d.fields)))
                                                     for d in checked.scheduled])
     if checked.site:
@@ -491,7 +532,7 @@ def _render_site(task: SiteTask) -> SiteResult:
 def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
     """Stage 2 of a site, in the parent's publishing thread: the atomic swap of the new pages with the
     published search index linked in, and the page manifest. The index is made again after every site is
-    online (:func:`index_sites`) unless no indexed page changed. Never raises."""
+    online (:class:`EarlyIndex`, right after this swap) unless no indexed page changed. Never raises."""
     if not result.staged:
         return result
     started = time.perf_counter()
@@ -528,7 +569,8 @@ def index_sites(tasks: list[SiteTask], results: list[SiteResult], jobs: int = 0)
     as many run at once as the build has workers (``jobs``; ~280 MB each per 1,000 pages), each holding a
     slot's lock file so that other builds of the same output share the slots (:class:`render.SearchSlots`).
     A failure is the site's problem; its last good index stays. Returns whether any site was indexed or failed."""
-    due = [(task, result) for task, result in zip(tasks, results, strict=True) if result.built and result.search_due]
+    due = [(task, result) for task, result in zip(tasks, results, strict=True)
+           if result.built and result.search_due and result.search != "loi"]  # failed early: next build tries
     if not due:
         return False
     workers = _workers(jobs, len(due))
@@ -573,9 +615,9 @@ def _crash_log(task: SiteTask) -> Path:
     return crashes.log_path(task.project.root, f"{relpath(task.site_dir, task.project.root)}.xay-dung")
 
 
-def render_sites(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
+def render_sites(tasks: list[SiteTask], jobs: int, early: EarlyIndex | None = None) -> list[SiteResult]:
     """Render in worker processes while one thread publishes each site as it arrives (its search index is
-    made after every site is online: :func:`index_sites`)."""
+    begun as soon as it is published, beside the render workers: :class:`EarlyIndex`)."""
     if not tasks:
         return []
     finishing: dict[int, Future] = {}
@@ -583,14 +625,21 @@ def render_sites(tasks: list[SiteTask], jobs: int) -> list[SiteResult]:
         workers = _workers(jobs, len(tasks))
         if workers == 1:
             for index, task in enumerate(tasks):
-                finishing[index] = publisher.submit(publish_site, task, render_site(task))
+                finishing[index] = publisher.submit(_publish, task, render_site(task), early)
         else:
             with _pool(workers) as pool:
                 futures = {pool.submit(render_site, task): index for index, task in enumerate(tasks)}
                 for future in as_completed(futures):
                     index = futures[future]
-                    finishing[index] = publisher.submit(publish_site, tasks[index], _rendered(tasks[index], future))
+                    finishing[index] = publisher.submit(_publish, tasks[index], _rendered(tasks[index], future), early)
         return [finishing[index].result() for index in range(len(tasks))]
+
+
+def _publish(task: SiteTask, result: SiteResult, early: EarlyIndex | None) -> SiteResult:
+    result = publish_site(task, result)
+    if early is not None:
+        early.published(task, result)
+    return result
 
 
 def _rendered(task: SiteTask, future: Future) -> SiteResult:
@@ -602,6 +651,9 @@ def _rendered(task: SiteTask, future: Future) -> SiteResult:
         return _crashed(task, _summary(summary, built=False), exc)
 
 
+_REPORT_WRITES = threading.Lock()  # the report is read, merged and written again: one writer at a time
+
+
 def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
     """``build-report.json``: per site built or not, counts and every problem. What depends on the run
     rather than on the inputs is only under each site's ``xuat_ban`` (the state of its search index, when
@@ -610,13 +662,18 @@ def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
     A site this run did not build (``--site``, or ``invoke aggregate`` building only the provincial site)
     keeps its entry and problems from the last report, marked ``"lan_nay": false``, while it still exists
     (``sites_now``). ``thanh_cong`` is this run's result, ``ca_tinh_thanh_cong`` every site's last one."""
+    with _REPORT_WRITES:
+        _write_report(province, path, sites_now)
+
+
+def _write_report(province: ProvinceResult, path: Path, sites_now) -> None:
     this_run = {s.site_id for s in province.sites}
     previous = _read_report(path)
     kept = [dict(entry, lan_nay=False) for entry in previous.get("cong", [])
             if isinstance(entry, dict) and entry.get("ma") in set(sites_now) - this_run]
     kept_ids = {entry["ma"] for entry in kept}
-    problems = [dict(asdict(p), cong=s.site_id) for s in province.sites for p in s.problems]
-    problems += [dict(asdict(p), cong="") for p in province.problems]
+    problems = [dict(p.as_dict(), cong=s.site_id) for s in province.sites for p in s.problems]
+    problems += [dict(p.as_dict(), cong="") for p in province.problems]
     problems += [p for p in previous.get("van_de", []) if isinstance(p, dict) and p.get("cong") in kept_ids]
     entries = [{"ma": s.site_id, "ten": s.name, "da_xay_dung": s.built, "so_muc": s.items,
                 "so_loi": sum(p.severity == ERROR for p in s.problems),
@@ -632,7 +689,7 @@ def write_report(province: ProvinceResult, path: Path, sites_now=()) -> None:
         "cong": entries,
         "van_de": sorted(problems, key=_problem_order),
     }
-    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_text(path, jsonfmt.dumps(data) + "\n")
 
 
 def _publishing(started: float, site: SiteResult) -> dict:
@@ -655,12 +712,16 @@ def write_run(path: Path, command: str, started: float, online: float, searchabl
     """Add to ``build-report.json`` what one command did as a whole (``lan_chay``): when it began, when the
     last of its pages went online and when the last of its search indexes was in place (None: none this run),
     and the seconds from its start to each. ``invoke bench`` reads an edit's "online" and "searchable" here."""
-    data = _read_report(path)
-    if not data:
-        return
+    with _REPORT_WRITES:
+        data = _read_report(path)
+        if data:
+            _write_run(path, data, command, started, online, searchable)
+
+
+def _write_run(path: Path, data: dict, command: str, started: float, online: float, searchable: float) -> None:
     data["lan_chay"] = {"lenh": command, **{k: v for k, v in _publishing(started, SiteResult(
         "", False, search="-", published_at=online, indexed_at=searchable)).items() if k != "tim_kiem"}}
-    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_text(path, jsonfmt.dumps(data) + "\n")
 
 
 def _read_report(path: Path) -> dict:

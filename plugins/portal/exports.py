@@ -9,11 +9,10 @@ is submitted. Output is deterministic: no build time, stable order.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from xml.sax.saxutils import escape
 
-from . import content_types, procedures, schema
+from . import content_types, jsonfmt, procedures, schema
 
 EXPORT_VERSION = "1.1"  # 1.1: procedures carry their completeness state and how they are submitted
 EXPORT_TYPES = ("van-ban", "thu-tuc")
@@ -96,7 +95,7 @@ def write_all(context: dict, settings: dict) -> None:
     for type_id in EXPORT_TYPES:
         data = export_items(type_id, by_id[type_id].items, site)
         _write(os.path.join(out, "du-lieu", f"{type_id}.json"),
-               json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+               jsonfmt.dumps(data) + "\n")
     urls = [("index.html", None)]
     urls += [(s.url, s.items[0].date if s.items else None) for s in by_id.values()]
     for item in list(context.get("articles", [])) + list(context.get("pages", [])):

@@ -5,8 +5,9 @@ lock is an advisory ``flock`` on ``.cache/build.lock``: the kernel releases it w
 after ``kill -9``, so a stale lock file never blocks anyone. A second build waits for the first and says so
 once, naming the holder (process id, command, start time), the way cargo waits for its build directory.
 
-The lock is re-entrant within one process: ``invoke aggregate`` holds it while it fetches and merges, then
-builds the provincial site, which takes it again without waiting for itself.
+The lock is re-entrant within one process, threads included: ``invoke aggregate`` holds it while it fetches
+and merges, then builds the provincial site, which takes it again without waiting for itself; ``invoke build
+--aggregate`` indexes the units in a thread while the main thread aggregates.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +29,7 @@ POLL_SECONDS = 0.2
 
 # Lock files this process holds, with their nesting depth (re-entrancy within one process only).
 _held: dict[str, int] = {}
+_counting = threading.Lock()  # guards _held: a thread re-enters while another thread of the process holds it
 
 
 class LockTimeout(RuntimeError):
@@ -48,12 +51,16 @@ def build_lock(root: Path, timeout: float | None = None, notify=None):
     """
     path = lock_path(root)
     key = str(path.resolve())
-    if _held.get(key):
-        _held[key] += 1
+    with _counting:
+        nested = bool(_held.get(key))
+        if nested:
+            _held[key] += 1
+    if nested:
         try:
             yield
         finally:
-            _held[key] -= 1
+            with _counting:
+                _held[key] -= 1
         return
     try:
         import fcntl
@@ -76,11 +83,13 @@ def build_lock(root: Path, timeout: float | None = None, notify=None):
                                  "bat_dau": dt.datetime.now().replace(microsecond=0).isoformat()},
                                 ensure_ascii=False))
         handle.flush()
-        _held[key] = 1
+        with _counting:
+            _held[key] = 1
         try:
             yield
         finally:
-            del _held[key]
+            with _counting:
+                del _held[key]
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from dataclasses import field as dc_field
 from pathlib import Path
 
@@ -50,7 +50,11 @@ class Problem:
         return text
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """Its fields, as JSON reports write them (every field is a string or a number: no deep copy)."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(Problem))
 
 
 class PortalError(Exception):

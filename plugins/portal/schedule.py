@@ -74,6 +74,8 @@ def horizon_problems(doc, when: dt.datetime, days: int) -> list[Problem]:
         if not isinstance(value, dt.date):
             continue
         moment = as_datetime(value)
+        if moment <= when:  # the common case, every past item of every site on every build: nothing to say
+            continue
         common = dict(field=key, label=schema.label(doc.type.id, (key,)), found=f"«{shown(moment)}»")
         if moment > limit:
             problems.append(Problem(doc.rel, doc.line_of((key,)),
@@ -104,6 +106,28 @@ def apply(result, when: dt.datetime, days: int):
         waiting = "\0".join(d.rel for d in result.scheduled)
         result.metadata = hashlib.sha1(f"{result.metadata}\0{waiting}".encode()).hexdigest()
     return result
+
+
+def next_change(documents, when: dt.datetime, days: int) -> dt.datetime | None:
+    """The first moment after ``when`` at which :func:`apply` would split ``documents`` otherwise or report
+    other horizon problems (None: never). :func:`apply` gives the same answer at every moment of
+    [``when``, that moment): an item falls due at its date, an update date stops being in the future at
+    itself, a date beyond the horizon comes within it ``days`` before itself. The problems' wording also
+    moves: the horizon's error names today (the next midnight), the future update's warning names the
+    minute (the next minute)."""
+    later = []
+    reach = dt.timedelta(days=days)
+    for doc in documents:
+        for key in ("ngay", "cap_nhat"):
+            value = doc.fields.get(key)
+            if isinstance(value, dt.date):
+                moment = as_datetime(value)
+                later += [m for m in (moment, moment - reach) if m > when]
+                if moment > when + reach:
+                    later.append(dt.datetime.combine(when.date() + dt.timedelta(days=1), dt.time()))
+                elif key == "cap_nhat" and moment > when and is_due(doc.fields, when):
+                    later.append(when.replace(second=0, microsecond=0) + dt.timedelta(minutes=1))
+    return min(later, default=None)
 
 
 # A top-level date field of the front matter, as written: ``ngay: 2026-03-20 08:30``, ``ngay: "20/03/2026"``.

@@ -13,9 +13,13 @@ those of older indexes are removed. A Pagefind that fails leaves the published i
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 from . import render, search_bundle, staging, timeline
@@ -38,12 +42,15 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
     is then untouched). Pagefinds take the build's slots (:class:`render.SearchSlots`; default: one at a
     time on the machine)."""
     site_out = project.output / site_id
-    bundle = staging.folder(project.output) / f"{FOLDER}-{site_id}-{os.getpid()}"
+    # Pagefind writes every file of the bundle; nearly all are already published (named by their content).
+    # In memory, only the new ones are then copied to the disk (half a second of a 1,000-page site).
+    bundle = staging.scratch(project.output) / f"{FOLDER}-{site_id}-{os.getpid()}"
     render.clear(bundle)
     cmd = command(project.settings) + ["--site", str(site_out), "--output-path", str(bundle),
                                        *render.SEARCH_OPTIONS]
     try:
-        with (slots or render.SearchSlots()).taken(bundle.parent), timeline.span("index", site_id) as event:
+        with (slots or render.SearchSlots()).taken(staging.folder(project.output)), \
+                timeline.span("index", site_id) as event:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     env={**os.environ, **render.SEARCH_ENV})
             event["pid"] = proc.pid  # drawn on Pagefind's own line of the timeline
@@ -61,13 +68,17 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
             return [Problem(where, 0, f"Không sắp xếp được chỉ mục tìm kiếm của Pagefind: {exc}", code="pagefind")]
         record = record_path(project, site_id)
         try:
-            swapped = swap_in(bundle, site_out / FOLDER, _read_record(record))
+            with swapping(site_out / FOLDER):
+                swapped = swap_in(bundle, site_out / FOLDER, _read_record(record))
         except OSError as exc:
             return [_failed(where, f"không thay được chỉ mục đang dùng: {exc}")]
         _write_record(record, swapped)
         return []
     finally:
         render.clear(bundle)
+        if bundle.parent != staging.folder(project.output):
+            with contextlib.suppress(OSError):  # the scratch folder in memory goes with its last bundle
+                bundle.parent.rmdir()
 
 
 def _reason(exc: OSError) -> str:
@@ -81,6 +92,22 @@ def _reason(exc: OSError) -> str:
 def _failed(where: str, detail: str) -> Problem:
     return Problem(where, 0, "Không tạo được chỉ mục tìm kiếm (Pagefind); trang đã đăng, tìm kiếm vẫn dùng chỉ "
                    "mục cũ: " + detail, code="pagefind")
+
+
+_SWAPS: dict[str, threading.Lock] = {}
+_SWAPS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def swapping(live: Path):
+    """Held while a site's published index changes, and by whoever copies it meanwhile: ``invoke build
+    --aggregate`` indexes a unit in one thread while another copies the unit's last index for the
+    province-wide search (:mod:`aggregate.search`); the copy meets the index before or after the swap,
+    never files half added or half removed."""
+    with _SWAPS_GUARD:
+        lock = _SWAPS.setdefault(str(Path(live).resolve()), threading.Lock())
+    with lock:
+        yield
 
 
 def swap_in(bundle: Path, live: Path, record: dict | None) -> dict:
@@ -103,12 +130,28 @@ def swap_in(bundle: Path, live: Path, record: dict | None) -> dict:
         if target.is_file() and target.stat().st_size == source.stat().st_size and _same(source, target):
             continue  # named by its content: already published (keeps its inode for rsync and CDNs)
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
+        _place(source, target)
     if not ((live / ENTRY).is_file() and _same(bundle / ENTRY, live / ENTRY)):
-        os.replace(bundle / ENTRY, live / ENTRY)  # the swap: from here on, searches read the new index
+        _place(bundle / ENTRY, live / ENTRY)  # the swap: from here on, searches read the new index
     for name in sorted(set(present) - set(record["current"]) - set(record["previous"])):
         (live / name).unlink(missing_ok=True)
     return record
+
+
+def _place(source: Path, target: Path) -> None:
+    """``source`` renamed over ``target``; from another file system (the bundle in memory: staging.scratch)
+    copied beside ``target`` first, then renamed: a reader meets the old file or the whole new one."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        tmp = target.with_name(f".tmp-{target.name}-{os.getpid()}")
+        try:
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def _same(a: Path, b: Path) -> bool:

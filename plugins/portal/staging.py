@@ -6,12 +6,17 @@ the replaced folder goes to ``<staging>/old-<site>-<pid>/`` and is deleted. The 
 ``output/`` never meets a half-rendered site. Renames need one file system: when ``output/`` is a mount
 point of its own, the staging folder is ``output/.staging/`` instead (hidden, and refused by ``invoke serve``).
 
+Files that are written once and then mostly thrown away, such as a search bundle whose files are nearly
+all already published, are written to a scratch folder in memory (:func:`scratch`, ``/dev/shm``) when the
+machine has one: only the few that are new are then copied to the disk.
+
 A process killed with ``kill -9`` leaves its folders behind; the next build removes them while it holds the
 province's build lock (:mod:`portal.lock`), when no other build can be using them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -21,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 # Left directly in output/ by versions before the staging folder, or by a killed atomic write.
 LEGACY_PREFIXES = (".tmp-", ".old-")
+MEMORY = Path("/dev/shm")  # a tmpfs on Linux
+SCRATCH_ENV = "BUILD_SCRATCH_DIR"  # where scratch folders go instead ("" : the staging folder)
+MEMORY_FREE_BYTES = 256 * 2**20  # a smaller tmpfs (Docker's default /dev/shm is 64 MB) is left alone
 
 
 def folder(output_dir: Path) -> Path:
@@ -45,13 +53,41 @@ def retired_folder(dest: Path) -> Path:
     return folder(dest.parent) / f"old-{dest.name}-{os.getpid()}"
 
 
+def scratch(output_dir: Path) -> Path:
+    """A folder (created) for files of ``output_dir``'s build that are copied, not renamed, into place: in
+    memory when the machine has a tmpfs at ``/dev/shm`` (``BUILD_SCRATCH_DIR`` chooses another folder, and
+    an empty value the staging folder), one per output folder, so builds of two checkouts never meet. A
+    tmpfs with less than :data:`MEMORY_FREE_BYTES` free is not used."""
+    chosen = os.environ.get(SCRATCH_ENV)
+    base = Path(chosen) if chosen else (MEMORY if chosen is None and _roomy(MEMORY) else None)
+    if base is None:
+        return folder(output_dir)
+    name = hashlib.sha1(str(Path(output_dir).resolve()).encode()).hexdigest()[:12]
+    path = base / f"cong-thong-tin-{os.getuid() if hasattr(os, 'getuid') else 0}-{name}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _roomy(path: Path) -> bool:
+    try:
+        return (path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+                and shutil.disk_usage(path).free >= MEMORY_FREE_BYTES)
+    except OSError:
+        return False
+
+
 def remove_stale(output_dir: Path) -> list[str]:
-    """Delete what killed builds left: everything in the staging folder and ``.tmp-``/``.old-`` entries
-    directly in ``output_dir`` (folders of older versions, half-written files of :mod:`portal.atomic`).
-    Call only while holding the build lock. Returns the names removed (for the log)."""
+    """Delete what killed builds left: everything in the staging and scratch folders and ``.tmp-``/``.old-``
+    entries directly in ``output_dir`` (folders of older versions, half-written files of :mod:`portal.atomic`),
+    but what this process is using: a folder named with its own process id (a thread of it may be indexing a
+    site while another builds the provincial one) and the search slots' lock files. Call only while holding
+    the build lock (no other process is building). Returns the names removed (for the log)."""
     if not output_dir.is_dir():
         return []
-    stale = [p for p in folder(output_dir).iterdir()]
+    ours = f"-{os.getpid()}"
+    places = {folder(output_dir), scratch(output_dir)}
+    stale = [p for place in places for p in place.iterdir()
+             if not p.name.endswith(ours) and not p.name.endswith(".lock")]
     stale += [p for p in output_dir.iterdir() if p.name.startswith(LEGACY_PREFIXES)]
     for path in stale:
         if path.is_dir() and not path.is_symlink():
