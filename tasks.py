@@ -600,10 +600,12 @@ def test(c, args=""):
     "sizes": "các quy mô đo thêm (lạnh, không đổi, một sửa), dạng 5x1000; lặp lại hoặc cách nhau bằng dấu phẩy."
              " Mặc định với 20x1000: 5x1000,20x1000,40x1000; «khong» để bỏ qua",
     "no_ci": "bỏ qua kịch bản CI (chạy lại pipeline GitHub Actions trên bản sao mới)",
+    "ci_size": "quy mô tỉnh riêng cho kịch bản CI, dạng 5x1000 (mặc định với 20x1000: 5x1000; ở quy mô khác:"
+               " chính tỉnh đang đo); «chung» để chạy trên chính tỉnh đang đo",
     "no_downloads": "bỏ qua phần đo dung lượng người dân tải về (Chromium)",
 })
 def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=2, sizes=None, no_ci=False,
-          no_downloads=False):
+          no_downloads=False, ci_size=""):
     """Benchmark a synthetic province against plain Pelican (with Pagefind) and Hugo; print every figure and
     ratio of issue 15, write the JSON and the pictures (docs/performance.md)."""
     import os as _os
@@ -624,10 +626,19 @@ def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=2, siz
                        " 12 tin).", code=2) from None
     else:
         chosen = list(growth.DEFAULT) if (sites, items) == (20, 1000) else []
+    if ci_size.strip().lower() == "chung":
+        ci_at = None
+    elif ci_size:
+        try:
+            [ci_at] = growth.parse([ci_size])
+        except ValueError as exc:
+            raise Exit(f"--ci-size: «{exc}» không phải quy mô dạng <số cổng>x<số tin>, ví dụ 5x1000.", code=2) from None
+    else:
+        ci_at = growth.CI_DEFAULT if (sites, items) == (20, 1000) else None
     jobs = int(jobs) or _os.cpu_count() or 1
     folder = _project().folder("bench")
     data = suite.run_suite(ROOT, folder / f"{sites}x{items}", sites, items, jobs, repeat=int(repeat),
-                           other_sizes=chosen, with_ci=not no_ci, with_downloads=not no_downloads)
+                           other_sizes=chosen, with_ci=not no_ci, with_downloads=not no_downloads, ci_size=ci_at)
     path = Path(output) if output else folder / f"{sites}x{items}.json"
     written = suite.save(data, path)
     print(suite.table(data))

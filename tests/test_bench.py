@@ -240,3 +240,21 @@ def test_edit_online_and_searchable_come_from_the_build_report_when_it_aggregate
               Event(1, "t", "publish", "don-vi-001", started + 5.5, started + 5.6)]
     moments = suite._edit_moments([(measured, events, {**reported, "lenh": "build"})], hugo=20.0)
     assert (moments["truc_tuyen_giay"], moments["tim_duoc_giay"]) == (7.0, 10.0) and moments["nguon"] == ["timeline"]
+
+
+def test_ci_replay_of_its_own_size_is_judged_against_hugo_on_that_province(tmp_path):
+    """``invoke bench --ci-size``: the replay runs on a province of its own (at 20 × 1,000 it would clone the
+    whole province for every job) and its edit is compared with Hugo's full build of that same province."""
+    import os
+
+    runs, hugo = suite._ci_of_its_own(ROOT, tmp_path / "ci-rieng", 2, 12, dict(os.environ))
+    assert [r.name for r in runs] == ["ci_cold", "ci_nochange", "ci_one_edit"] and hugo > 0
+    assert sorted(j.name for j in runs[0].builds) == ["build (don-vi-001)", "build (tinh)"]
+    data = {"ket_qua": [{"ten": "hugo_cold_build", "giay": 1000.0}], "muc_tieu": {}}
+    report = suite._ci_report([runs], data, [hugo], (2, 12))
+    assert list(report) == ["ci_cold", "ci_nochange", "ci_one_edit"]
+    assert data["ci_quy_mo"] == {"so_cong": 2, "so_muc_moi_cong": 12, "hugo_giay": round(hugo, 3),
+                                 "cac_lan_hugo_giay": [round(hugo, 3)]}
+    edit = report["ci_one_edit"]["duong_gang_giay"]
+    judged = data["muc_tieu"]["ci_edit_online_vs_hugo"]
+    assert judged["reference"] == round(hugo, 3) and judged["ratio"] == pytest.approx(edit / round(hugo, 3), rel=1e-3)

@@ -20,6 +20,7 @@ from .measure import Measurement, run
 
 SCENARIOS = ("cold", "nochange", "one_edit")
 DEFAULT = ((5, 1000), (20, 1000), (40, 1000))
+CI_DEFAULT = (5, 1000)  # the CI replay's own province at the default size (invoke bench --ci-size)
 MEMORY_TARGET_MB = 1024
 
 
@@ -38,10 +39,11 @@ def parse(values) -> list[tuple[int, int]]:
     return sorted(set(sizes))
 
 
-def measure(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict, as_of: str,
+def measure(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict, aggregate_args,
             project, edit_command) -> list[Measurement]:
     """The three scenarios at one size, on a freshly generated province (removed afterwards); ``project``
-    makes the throw-away project, ``edit_command(folder, jobs, env)`` the edit's command (the suite's)."""
+    makes the throw-away project, ``edit_command(folder, jobs, env)`` the edit's command and
+    ``aggregate_args(folder, env)`` the aggregation before it (the suite's)."""
     folder = work / f"quy-mo-{sites}x{items}"
     synth.generate(folder, sites, items, repo / "content")
     project(folder, repo)
@@ -49,7 +51,7 @@ def measure(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict
     name = f"{sites}x{items}"
     results = [run(f"{name}_cold", invoke + ["build", "--jobs", str(jobs)], folder, env),
                run(f"{name}_nochange", invoke + ["build", "--jobs", str(jobs)], folder, env)]
-    aggregate = run(f"{name}_aggregate", invoke + ["aggregate", "--as-of", as_of], folder, env)
+    aggregate = run(f"{name}_aggregate", invoke + aggregate_args(folder, env), folder, env)
     results.append(edit_to_aggregate(folder, f"{name}_one_edit", edit_command(folder, jobs, env), env))
     results[-1].ok = results[-1].ok and aggregate.ok
     shutil.rmtree(folder, ignore_errors=True)

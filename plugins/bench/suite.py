@@ -65,18 +65,21 @@ def hugo_binary() -> str:
 
 def run_suite(repo: Path, work: Path, sites: int, items: int, jobs: int, repeat: int = 1,
               other_sizes: list[tuple[int, int]] | None = None, with_ci: bool = True,
-              with_downloads: bool = True) -> dict:
+              with_downloads: bool = True, ci_size: tuple[int, int] | None = None) -> dict:
     """Every scenario, ``repeat`` times over (each round from a freshly generated province, ours and the
     baselines taking turns, so drift in the machine's load hits both); each figure is the median of its
     rounds, peak memory the largest, and every round's time is kept in the JSON. ``other_sizes`` (sites,
-    items) are measured in each round too; the main size's own figures join them in the growth table."""
+    items) are measured in each round too; the main size's own figures join them in the growth table.
+    ``ci_size`` (sites, items): the CI replay runs on a province of its own of that size, against Hugo's
+    full build of it (each replayed job clones the repository: 24 clones of 20 × 1,000 are 6 GB and take
+    longer than the rest of the bench); None: on the main province."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop(build_timeline.ENV, None)
     extra_sizes = [s for s in (other_sizes or []) if s != (sites, items)]
     rounds = []
     for _ in range(max(1, int(repeat))):
-        rounds.append(_round(repo, work, sites, items, jobs, env, with_ci))
-        rounds[-1]["sizes"] = {size: sizes.measure(repo, work, *size, jobs, env, AS_OF, project,
+        rounds.append(_round(repo, work, sites, items, jobs, env, with_ci, ci_size))
+        rounds[-1]["sizes"] = {size: sizes.measure(repo, work, *size, jobs, env, aggregate_args, project,
                                                             edit_command)
                                for size in extra_sizes}
     count = len(rounds)
@@ -97,7 +100,7 @@ def run_suite(repo: Path, work: Path, sites: int, items: int, jobs: int, repeat:
         judge("warm_edit_vs_hugo", warm["giay"] / hugo if hugo else None, warm["giay"], hugo) if warm
         else judge("warm_edit_vs_hugo", None, note="bench.warm chưa có"))
     if with_ci:
-        data["ci"] = _ci_report([r["ci"] for r in rounds], data)
+        data["ci"] = _ci_report([r["ci"] for r in rounds], data, [r["ci_hugo"] for r in rounds], ci_size)
     growth = {(sites, items): {"cold": results[0], "nochange": results[1],
                                "one_edit": next(m for m in results if m.name == "ours_one_edit_to_aggregate")}}
     for size in extra_sizes:
@@ -117,13 +120,15 @@ def run_suite(repo: Path, work: Path, sites: int, items: int, jobs: int, repeat:
     return data
 
 
-def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict, with_ci: bool) -> dict:
+def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict, with_ci: bool,
+           ci_size: tuple[int, int] | None = None) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     ours = work / "tinh"
     synth.generate(ours, sites, items, repo / "content")
     project(ours, repo)
     total = synth.count_items(ours)
-    if with_ci:  # the same province as it stands before any edit, committed: the CI replay's origin
+    own_ci = with_ci and ci_size is not None and tuple(ci_size) != (sites, items)
+    if with_ci and not own_ci:  # the same province as it stands before any edit, committed: the replay's origin
         ci.make_origin(ours, work / "ci" / "origin")
     invoke = [sys.executable, "-m", "invoke"]
     results: list[Measurement] = []
@@ -135,7 +140,7 @@ def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict,
     results.append(run("ours_nochange_rebuild", invoke + ["build", "--jobs", str(jobs)], ours, env))
     results.append(run("ours_compliance", invoke + ["compliance", "--as-of", AS_OF, "--output",
                                                     str(work / "tuan-thu")], ours, env))
-    results.append(run("ours_aggregate", invoke + ["aggregate", "--as-of", AS_OF], ours, env))
+    results.append(run("ours_aggregate", invoke + aggregate_args(ours, env), ours, env))
     edited = sorted((ours / "content" / EDITED / "tin-tuc").glob("*.md"))[0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nCập nhật: bổ sung một đoạn thông tin mới.\n",
                       encoding="utf-8")
@@ -152,7 +157,10 @@ def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict,
     # What the search index alone costs, on our own output: the floor under both targets it is part of.
     results += search_only(ours / "output", work / "chi-muc", env, edited_site=EDITED)
     # The shipped CI pipeline on fresh runners: cold, no change, one edit.
-    runs = ci.replay(work / "ci", env, EDITED) if with_ci else []
+    if own_ci:
+        runs, ci_hugo = _ci_of_its_own(repo, work / "ci-rieng", *ci_size, env)
+    else:
+        runs, ci_hugo = (ci.replay(work / "ci", env, EDITED) if with_ci else []), None
     # Baselines on the same Markdown.
     pelican_projects = baselines.pelican_tree(ours, work / "pelican")
     pelican = shutil.which("pelican", path=str(Path(sys.executable).parent)) or "pelican"
@@ -163,7 +171,21 @@ def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict,
                        work, env))
     warm = _warm(ours, edited, env)
     return {"results": results, "total": total, "timeline": timeline.make(results[0], events), "edit": edit,
-            "ci": runs, "warm": warm}
+            "ci": runs, "ci_hugo": ci_hugo, "warm": warm}
+
+
+def _ci_of_its_own(repo: Path, work: Path, sites: int, items: int, env: dict) -> tuple[list, float]:
+    """The CI replay on a province of its own size, and Hugo's full build of that province (its reference)."""
+    shutil.rmtree(work, ignore_errors=True)
+    province = work / "tinh"
+    synth.generate(province, sites, items, repo / "content")
+    project(province, repo)
+    ci.make_origin(province, work / "ci" / "origin")
+    runs = ci.replay(work / "ci", env, EDITED)
+    hugo = hugo_binary()
+    projects = baselines.hugo_tree(province, work / "hugo")
+    measured = run("hugo_ci_size", ["sh", "-c", " && ".join(f"{hugo} --quiet -s {p}" for p in projects)], work, env)
+    return runs, measured.seconds
 
 
 # --- Issue 15, point 3: the warm editing loop ------------------------------------------------------------
@@ -210,6 +232,14 @@ def edit_command(ours: Path, jobs: int, env: dict) -> list[str]:
     if "--aggregate" in help_:
         return ["sh", "-c", f"{invoke} build --jobs {jobs} --aggregate"]
     return ["sh", "-c", f"{invoke} build --jobs {jobs} && {invoke} aggregate --as-of {AS_OF}"]
+
+
+def aggregate_args(ours: Path, env: dict) -> list[str]:
+    """The aggregation before the edit, on the day the edit is evaluated: ``invoke build --aggregate`` takes
+    today, so does this one (an edit on a day the province has already aggregated, the common case; the
+    first aggregation of a new day builds the provincial site again, whose pages carry the date). The older
+    two-command edit aggregates as of :data:`AS_OF`, so then does this."""
+    return ["aggregate"] if "--aggregate" in " ".join(edit_command(ours, 1, env)) else ["aggregate", "--as-of", AS_OF]
 
 
 def _last_run(report: Path) -> dict:
@@ -262,9 +292,11 @@ def _edit_moments(edits: list[tuple[Measurement, list, dict]], hugo: float) -> d
             "cac_lan_tim_duoc_giay": [round(v, 3) for v in searchable], "nguon": sorted(source)}
 
 
-def _ci_report(rounds: list[list], data: dict) -> dict:
+def _ci_report(rounds: list[list], data: dict, hugos: list | None = None,
+               ci_size: tuple[int, int] | None = None) -> dict:
     """The CI replay's runs, medians over the rounds, and its targets: no change ≤ 5 % of cold, the edit
-    online as locally (≤ 0.25 × Hugo)."""
+    online as locally (≤ 0.25 × Hugo's full build: of the replay's own province when it has one, ``hugos``
+    one per round; its size goes to ``data["ci_quy_mo"]``)."""
     names = [r.name for r in rounds[0]]
     runs = {}
     for index, name in enumerate(names):
@@ -277,6 +309,11 @@ def _ci_report(rounds: list[list], data: dict) -> dict:
                                           for m in j.steps if not m.ok}),
                       "chi_tiet": every[-1].as_dict()}
     hugo = next(r["giay"] for r in data["ket_qua"] if r["ten"] == "hugo_cold_build")
+    own = [h for h in (hugos or []) if h]
+    if own and ci_size:
+        hugo = round(middle(own), 3)
+        data["ci_quy_mo"] = {"so_cong": ci_size[0], "so_muc_moi_cong": ci_size[1], "hugo_giay": hugo,
+                             "cac_lan_hugo_giay": [round(h, 3) for h in own]}
     cold, nochange, edit = (runs[n]["duong_gang_giay"] for n in ("ci_cold", "ci_nochange", "ci_one_edit"))
     data["muc_tieu"]["ci_nochange_vs_cold"] = judge("ci_nochange_vs_cold", nochange / cold if cold else None,
                                                     nochange, cold, note="critical path")
@@ -385,6 +422,10 @@ def table(data: dict) -> str:
                  f"({warm['so_voi_may_chu_hugo']} × của Hugo)" if warm else
                  "Phục vụ nóng (invoke serve): chưa đo (chưa có bench.warm)")
     if data.get("ci"):
+        size = data.get("ci_quy_mo")
+        if size:
+            lines += ["", f"CI chạy lại trên tỉnh riêng {size['so_cong']}×{size['so_muc_moi_cong']} (mỗi việc một bản "
+                          f"sao mới); tham chiếu: Hugo dựng toàn bộ tỉnh đó {size['hugo_giay']} s"]
         ci_rows = [("CI (bản sao mới)", "Đường găng (s)", "Các lượt (s)", "Tổng các việc (s)", "Việc xây dựng",
                     "Bước lỗi")]
         ci_rows += [(name, f"{r['duong_gang_giay']:.1f}", " ".join(f"{s:.1f}" for s in r["cac_lan_duong_gang_giay"]),

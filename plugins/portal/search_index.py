@@ -54,6 +54,7 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     env={**os.environ, **render.SEARCH_ENV})
             event["pid"] = proc.pid  # drawn on Pagefind's own line of the timeline
+            _yield_to_publishing(proc.pid)
             out, err = proc.communicate()
     except OSError as exc:  # no such file, not executable: the command itself could not start
         render.clear(bundle)
@@ -79,6 +80,16 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
         if bundle.parent != staging.folder(project.output):
             with contextlib.suppress(OSError):  # the scratch folder in memory goes with its last bundle
                 bundle.parent.rmdir()
+
+
+SEARCH_NICENESS = 10  # below the build's own processes: the pages going online first, the index after
+
+
+def _yield_to_publishing(pid: int) -> None:
+    """Pagefind runs while the build still renders and publishes (the other sites, the provincial aggregate):
+    on a busy machine the pages come first. Nothing to do where priorities cannot be set."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, SEARCH_NICENESS)
 
 
 def _reason(exc: OSError) -> str:
