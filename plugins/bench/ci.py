@@ -220,8 +220,13 @@ class Pipeline:
         return job
 
     def _checkout(self) -> _Runner:
+        """A fresh runner, at the one workspace path every job gets, as on GitHub
+        (``/home/runner/work/<repo>/<repo>``) and GitLab (``/builds/<group>/<project>``): what the build
+        caches names the checkout's absolute path (the light checks, the published fingerprints), so a
+        replay that cloned each job somewhere else would miss every cache a real runner hits. The jobs are
+        replayed one after another; each removes its workspace before the next clones into it."""
         self.runners += 1
-        return _Runner(self.origin, self.work / "runners" / str(self.runners), self.env)
+        return _Runner(self.origin, self.work / "runners" / "workspace", self.env)
 
 
 class _Runner:
