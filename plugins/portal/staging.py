@@ -58,14 +58,21 @@ def scratch(output_dir: Path) -> Path:
     memory when the machine has a tmpfs at ``/dev/shm`` (``BUILD_SCRATCH_DIR`` chooses another folder, and
     an empty value the staging folder), one per output folder, so builds of two checkouts never meet. A
     tmpfs with less than :data:`MEMORY_FREE_BYTES` free is not used."""
+    path = _scratch_path(output_dir)
+    if path is None:
+        return folder(output_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _scratch_path(output_dir: Path) -> Path | None:
+    """Where :func:`scratch` puts its folder outside the staging folder (not created), or None."""
     chosen = os.environ.get(SCRATCH_ENV)
     base = Path(chosen) if chosen else (MEMORY if chosen is None and _roomy(MEMORY) else None)
     if base is None:
-        return folder(output_dir)
+        return None
     name = hashlib.sha1(str(Path(output_dir).resolve()).encode()).hexdigest()[:12]
-    path = base / f"cong-thong-tin-{os.getuid() if hasattr(os, 'getuid') else 0}-{name}"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return base / f"cong-thong-tin-{os.getuid() if hasattr(os, 'getuid') else 0}-{name}"
 
 
 def _roomy(path: Path) -> bool:
@@ -85,7 +92,8 @@ def remove_stale(output_dir: Path) -> list[str]:
     if not output_dir.is_dir():
         return []
     ours = f"-{os.getpid()}"
-    places = {folder(output_dir), scratch(output_dir)}
+    memory = _scratch_path(output_dir)  # looked into, not created: a build that indexes nothing leaves no folder
+    places = [folder(output_dir)] + ([memory] if memory is not None and memory.is_dir() else [])
     stale = [p for place in places for p in place.iterdir()
              if not p.name.endswith(ours) and not p.name.endswith(".lock")]
     stale += [p for p in output_dir.iterdir() if p.name.startswith(LEGACY_PREFIXES)]
