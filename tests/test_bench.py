@@ -111,13 +111,15 @@ def test_ci_replay_runs_the_shipped_workflow_cold_then_no_change_then_one_edit(b
     runs = data["ci"]
     assert list(runs) == ["ci_cold", "ci_nochange", "ci_one_edit"]
     cold, nochange, edit = (runs[n]["chi_tiet"] for n in runs)
-    # Cold: every site in the matrix; no change: nothing to build or finish; one edit: its site and the
-    # provincial site (which reports on every site), not the other unit.
-    assert sorted(j["ten"] for j in cold["xay_dung"]) == ["build (don-vi-001)", "build (don-vi-002)", "build (tinh)"]
+    # Cold: a job for every unit; no change: nothing to build or finish; one edit: its site's job, not the
+    # other unit's. The provincial site has no job: the finish job builds it as it aggregates.
+    assert sorted(j["ten"] for j in cold["xay_dung"]) == ["build (don-vi-001)", "build (don-vi-002)"]
     assert cold["hoan_tat"] is not None
     assert nochange["so_viec_xay_dung"] == 0 and nochange["hoan_tat"] is None
-    assert sorted(j["ten"] for j in edit["xay_dung"]) == ["build (don-vi-001)", "build (tinh)"]
+    assert [j["ten"] for j in edit["xay_dung"]] == ["build (don-vi-001)"]
     assert edit["hoan_tat"] is not None
+    for run in (cold, edit):
+        assert {s["ten"]: s["thanh_cong"] for s in run["hoan_tat"]["buoc"]}["aggregate"] is True
     # Each build job restored its sites' cache from the run before, and built.
     for job in edit["xay_dung"]:
         steps = {s["ten"]: s for s in job["buoc"]}
@@ -249,7 +251,7 @@ def test_ci_replay_of_its_own_size_is_judged_against_hugo_on_that_province(tmp_p
 
     runs, hugo = suite._ci_of_its_own(ROOT, tmp_path / "ci-rieng", 2, 12, dict(os.environ))
     assert [r.name for r in runs] == ["ci_cold", "ci_nochange", "ci_one_edit"] and hugo > 0
-    assert sorted(j.name for j in runs[0].builds) == ["build (don-vi-001)", "build (tinh)"]
+    assert [j.name for j in runs[0].builds] == ["build (don-vi-001)"]  # the province: built by the finish job
     data = {"ket_qua": [{"ten": "hugo_cold_build", "giay": 1000.0}], "muc_tieu": {}}
     report = suite._ci_report([runs], data, [hugo], (2, 12))
     assert list(report) == ["ci_cold", "ci_nochange", "ci_one_edit"]

@@ -63,8 +63,11 @@ def test_gitlab_ci_and_generated_child_pipelines_match_the_schema(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     grouped = yaml.safe_load((tmp_path / "grouped.yml").read_text(encoding="utf-8"))
-    assert [k for k in grouped if k.startswith("build: ")] == ["build: hosen..stp", "build: tanhoa..thanhvan"]
+    # The provincial site (thanhvan) has no build job: the finish job builds it as it aggregates.
+    assert [k for k in grouped if k.startswith("build: ")] == ["build: hosen..skhcn", "build: stp..tanhoa"]
     assert grouped["variables"]["MATRIX_ALL"] == "true"
+    assert grouped["variables"]["MATRIX_JOB_SITES"] == "hosen skhcn stp tanhoa"
+    assert "thanhvan" in grouped["variables"]["MATRIX_SITES"]
     nothing = yaml.safe_load((tmp_path / "nothing.yml").read_text(encoding="utf-8"))
     assert nothing["variables"]["MATRIX_ANY"] == "false" and "nothing to build" in nothing
 
@@ -120,11 +123,14 @@ def run_script(script: str, cwd: Path, env: dict) -> subprocess.CompletedProcess
 
 
 def saved_state(root: Path, commit: str) -> None:
-    """A saved state of four sites and a province whose new build of stp failed (no artifact)."""
-    for site in ("hosen", "stp", "thanhvan", "cu"):
+    """A saved state of four sites and the province (tinh) whose new build of stp failed (no artifact)."""
+    for site in ("hosen", "stp", "thanhvan", "cu", "tinh"):
         (root / ".cache" / "ci-output" / site).mkdir(parents=True)
         (root / ".cache" / "ci-output" / site / "index.html").write_text("bản cũ", encoding="utf-8")
+    (root / ".cache" / "ci-output" / "index.html").write_text("trang chuyển hướng", encoding="utf-8")
     (root / ".cache" / "ci-state").write_text(commit + "\n", encoding="utf-8")
+    (root / ".cache" / "build").mkdir(parents=True)
+    (root / ".cache" / "build" / "published.pickle").write_bytes(b"ban ghi xuat ban")
     (root / "output" / "thanhvan").mkdir(parents=True)
     (root / "output" / "thanhvan" / "index.html").write_text("bản mới", encoding="utf-8")
 
@@ -134,10 +140,16 @@ def assert_completed(root: Path) -> None:
     assert read("thanhvan") == "bản mới"  # rebuilt: the artifact wins
     assert read("stp") == "bản cũ"  # its build failed: last good output kept
     assert read("hosen") == "bản cũ"  # not affected: carried over from the saved state
+    # The province has no build job: what the last finish published, with the record that describes it, so
+    # the aggregation renders only what changed.
+    assert read("tinh") == "bản cũ"
+    assert (root / ".cache" / "build" / "published.pickle").is_file()
+    assert (root / "output" / "index.html").read_text(encoding="utf-8") == "trang chuyển hướng"
     assert not (root / "output" / "cu").exists() and not (root / ".cache" / "ci-output" / "cu").exists()
 
 
-MATRIX_ENV = {"MATRIX_ALL": "false", "MATRIX_SITES": "stp thanhvan", "MATRIX_REMOVED": "cu", "MATRIX_BASE": "abc123"}
+MATRIX_ENV = {"MATRIX_ALL": "false", "MATRIX_SITES": "stp thanhvan tinh", "MATRIX_JOB_SITES": "stp thanhvan",
+              "MATRIX_REMOVED": "cu", "MATRIX_BASE": "abc123"}
 
 
 def test_github_finish_completes_the_output_from_the_saved_state(tmp_path):
@@ -170,3 +182,16 @@ def test_github_plan_reads_the_base_commit_from_the_state_key(tmp_path, matched,
                                      "GITHUB_OUTPUT": str(output)})
     assert proc.returncode == 0, proc.stderr
     assert output.read_text(encoding="utf-8") == f"base={expected.format(head=head)}\n"
+
+
+def test_finish_renders_every_site_in_full_when_the_saved_state_is_of_another_commit(tmp_path):
+    """A saved state older than the plan's base: the record of what was published no longer describes the
+    output, so it is dropped before every site is built again (here the build itself cannot run: no venv)."""
+    saved_state(tmp_path, "cu-hon")
+    script = step(workflow()["jobs"]["finish"], "Complete the province's output")["run"]
+    proc = run_script(script, tmp_path, {**MATRIX_ENV, "GITHUB_ENV": str(tmp_path / "github-env")})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "không khớp mốc so sánh (abc123): xây dựng lại mọi cổng" in proc.stdout
+    assert not (tmp_path / ".cache" / "build" / "published.pickle").exists()
+    proc = run_script(gitlab()["finish"]["script"][0], tmp_path, MATRIX_ENV)
+    assert proc.returncode == 0 and "xây dựng lại mọi cổng" in proc.stdout

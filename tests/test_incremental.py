@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,33 @@ def test_a_paginated_list_of_records_is_part_of_the_pages_key(tmp_path):
     after[25] = {"tieu_de": "(Cập nhật) Tin 25", "url": "https://so.example.vn/cap-nhat-tin-25.html"}
     assert key(before) is not None and key(before) == key([dict(it) for it in before])
     assert key(after) != key(before)  # same length, one title and address changed
+
+
+def _commit(root: Path, message: str, when: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Biên tập", "GIT_AUTHOR_EMAIL": "bien-tap@example.invalid",
+           "GIT_COMMITTER_NAME": "Biên tập", "GIT_COMMITTER_EMAIL": "bien-tap@example.invalid",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (["add", "--all", "content"], ["commit", "--quiet", "--no-verify", "-m", message]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_a_committed_body_edit_renders_that_page_and_the_compliance_pages_only(project, tmp_path):
+    """In CI every edit is a commit: the git evidence of the edited file changes. Only the compliance
+    evaluation reads it (when each file was committed), so the item's page and the pages that show the
+    evaluation are rendered again, not every page of the site."""
+    subprocess.run(["git", "init", "--quiet", str(project)], check=True)
+    _commit(project, "Tỉnh mẫu", "2026-03-01T09:00:00+07:00")
+    assert build(project).ok  # the evidence is read now: the site's reports change, the pages stay
+    path = news_file(project)
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột đoạn bổ sung ở cuối bài.\n", encoding="utf-8")
+    _commit(project, "Bổ sung tin", "2026-03-01T10:00:00+07:00")
+    before = tree(project / "output" / "so-mau")
+    result = build(project)
+    site = {s.site_id: s for s in result.sites}
+    assert site["so-hai"].skipped  # its files' evidence is unchanged
+    assert 1 < site["so-mau"].rendered <= 4 and site["so-mau"].reused > 20, site["so-mau"]
+    after = tree(project / "output" / "so-mau")
+    pages = sorted(n for n in after if n.endswith(".html") and after[n] != before.get(n))
+    assert pages[0].startswith("tin-tuc/") and all(p.startswith("tuan-thu/") for p in pages[1:]), pages
+    compare_with_full_build(project, tmp_path)

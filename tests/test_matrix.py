@@ -31,12 +31,14 @@ def test_content_change_affects_its_site_and_the_province():
     assert result.province == "thanhvan" and result.removed == []
     assert result.reason["content"] == {"stp": ["content/stp/anh/a.svg", "content/stp/tin-tuc/2026-03-01-tin.md"]}
     assert result.reason["province"] == "thanhvan"
-    assert result.include() == [{"name": "stp", "sites": "stp"}, {"name": "thanhvan", "sites": "thanhvan"}]
+    # The province is built by the finish job, as it aggregates: no build job of its own.
+    assert result.job_sites == ["stp"] and result.include() == [{"name": "stp", "sites": "stp"}]
 
 
 def test_province_content_change_builds_only_the_province():
     result = plan(["content/thanhvan/tin-tuc/a.md"], SITES)
     assert result.sites == ["thanhvan"] and not result.all
+    assert result.include() == [] and result.as_dict()["job_sites"] == []  # the finish job alone builds it
 
 
 @pytest.mark.parametrize("path", ["themes/cong-thong-tin/static/css/portal.css", "plugins/portal/build.py",
@@ -86,8 +88,8 @@ def test_no_base_means_every_site_and_many_sites_are_grouped():
     assert result.all and len(result.sites) == 451 and result.reason["full"]
     jobs = result.include(max_jobs=200)
     assert len(jobs) <= 200
-    assert [s for j in jobs for s in j["sites"].split()] == result.sites
-    assert jobs[0] == {"name": "tinh..xa-001", "sites": "tinh xa-000 xa-001"}
+    assert [s for j in jobs for s in j["sites"].split()] == result.job_sites == result.sites[1:]
+    assert jobs[0] == {"name": "xa-000..xa-002", "sites": "xa-000 xa-001 xa-002"}
 
 
 def git(root: Path, *args: str) -> str:
@@ -126,7 +128,7 @@ def test_invoke_matrix_since_previous_commit(repo):
     assert result["sites"] == ["so-mau", "tinh-mau"] and result["all"] is False
     assert result["province"] == "tinh-mau" and result["removed"] == []
     assert result["reason"]["content"] == {"so-mau": [news.relative_to(repo).as_posix()]}
-    assert result["include"] == [{"name": "so-mau", "sites": "so-mau"}, {"name": "tinh-mau", "sites": "tinh-mau"}]
+    assert result["include"] == [{"name": "so-mau", "sites": "so-mau"}] and result["job_sites"] == ["so-mau"]
 
 
 def test_untracked_item_and_deleted_site_in_the_work_tree(repo):

@@ -389,11 +389,15 @@ def _site_inputs(project: Project, sid: str, checks: dict, cited: dict, evidence
     :mod:`portal.incremental` keys each page with, by the class of what the page reads
     (:class:`portal.contract.Incremental`)."""
     own = checks[sid]
-    prefix = f"content/{sid}/"
-    own_evidence = sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))
+    # The git evidence (when each file was committed) is read by the compliance evaluation alone: it belongs
+    # with what the site reports on (the "other sites" digest, which keys the compliance pages), not with the
+    # build digest every page is keyed with: a commit must not re-render every page of its site. The
+    # provincial site evaluates every site, so every site's evidence.
+    prefix = "content/" if whole else f"content/{sid}/"
+    reported = sorted((k, str(v)) for k, v in evidence.items() if k.startswith(prefix))
     others = json.dumps(sorted((o, checks[o].metadata) for o in checks)) if whole else _cited_index(own, cited)
-    build = _sha1(json.dumps([base, own_evidence], sort_keys=True))
-    other_sites = _sha1(f"{others}\0{_saved_state(project, sid, whole)}")
+    build = _sha1(json.dumps(base, sort_keys=True))
+    other_sites = _sha1(f"{others}\0{_saved_state(project, sid, whole)}\0{json.dumps(reported)}")
     # Which items are still scheduled is part of it: the first build after one falls due publishes it.
     fingerprint = _sha1(json.dumps([build, own.fingerprint, [d.rel for d in own.scheduled], other_sites]))
     return fingerprint, {"build": build, "site_content": own.metadata, "other_sites": other_sites}

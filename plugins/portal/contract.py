@@ -40,9 +40,10 @@ class Incremental(enum.Enum):
     for it in the page's key (docs/performance.md, "Incremental rendering")."""
 
     CALL = "call"                  # follows from the write call itself (output name, URL): already in the key
-    BUILD = "build"                # the same for every page of a build: code, settings, evaluation date, evidence
+    BUILD = "build"                # the same for every page of a build: code, settings, evaluation date
     SITE_CONTENT = "site-content"  # made of this site's items: the site's metadata digest stands for it
-    OTHER_SITES = "other-sites"    # made of other sites' metadata and the plugins' saved state: their digest
+    OTHER_SITES = "other-sites"    # what the site reports on: other sites' metadata, the plugins' saved state and
+    #                                the git evidence of the files evaluated (compliance): their digest
     VALUE = "value"                # small plain data: a digest of the value itself
     ALWAYS = "always"              # cannot be keyed (every item in full): a page that reads it is always rendered
 

@@ -10,7 +10,9 @@ it is easy to test; ``git_changes`` and ``read_sites`` gather those inputs from 
   every site, because those rules apply to every portal of the province and each portal publishes its
   compliance report;
 - the provincial site (level ``tinh``, holding ``tong_hop``) is included whenever any site is affected
-  or removed, because it aggregates them all;
+  or removed, because it aggregates them all. It gets no build job of its own: the finish job builds it
+  while aggregating (``invoke aggregate`` renders the provincial site), from the output the last finish
+  published, so only what changed is rendered again. ``job_sites`` are the sites the build jobs build;
 - a site whose folder changed and that no longer has a ``site.yaml`` was removed (its ``site.yaml`` is
   among the changes, so it had one before): it is listed under ``removed``, not built;
 - a site with an item whose scheduled date (``ngay``) passed since the base was built is affected too:
@@ -23,10 +25,10 @@ The JSON printed by ``invoke matrix`` (``Plan.as_dict``)::
      "province": "thanhvan", "removed": [], "changed": 2,
      "reason": {"full": false, "shared": [], "rules": [], "content": {"stp": ["content/stp/tin-tuc/a.md"]},
                 "due": {}, "province": "thanhvan", "ignored": ["docs/a.md"]},
-     "include": [{"name": "stp", "sites": "stp"}, {"name": "thanhvan", "sites": "thanhvan"}]}
+     "job_sites": ["stp"], "include": [{"name": "stp", "sites": "stp"}]}
 
-``include`` is a CI job list (GitHub Actions ``strategy.matrix.include``): one entry per site, or, above
-``max_jobs`` sites, contiguous groups of sites per job. Path lists in ``reason`` keep at most
+``include`` is a CI job list (GitHub Actions ``strategy.matrix.include``): one entry per site of
+``job_sites``, or, above ``max_jobs`` sites, contiguous groups of sites per job. Path lists in ``reason`` keep at most
 ``MAX_PATHS`` entries each; ``changed`` counts every changed path.
 """
 
@@ -77,19 +79,26 @@ class Plan:
     changed: int
     reason: dict = field(default_factory=dict)
 
+    @property
+    def job_sites(self) -> list[str]:
+        """The sites built by build jobs: every affected site but the provincial one, which the finish job
+        builds as it aggregates the others."""
+        return [s for s in self.sites if s != self.province]
+
     def include(self, max_jobs: int = DEFAULT_MAX_JOBS) -> list[dict]:
-        """CI jobs: one per site, or contiguous groups of sites when there are more than ``max_jobs``."""
-        if not self.sites:
+        """CI jobs over ``job_sites``: one per site, or contiguous groups when there are more than ``max_jobs``."""
+        sites = self.job_sites
+        if not sites:
             return []
-        size = math.ceil(len(self.sites) / max(1, max_jobs))
-        chunks = [self.sites[i:i + size] for i in range(0, len(self.sites), size)]
+        size = math.ceil(len(sites) / max(1, max_jobs))
+        chunks = [sites[i:i + size] for i in range(0, len(sites), size)]
         return [{"name": c[0] if len(c) == 1 else f"{c[0]}..{c[-1]}", "sites": " ".join(c)} for c in chunks]
 
     def as_dict(self, since: str = "", base: str = "", max_jobs: int = DEFAULT_MAX_JOBS) -> dict:
         """The JSON document of ``invoke matrix`` (see the module docstring)."""
         return {"since": since, "base": base, "all": self.all, "sites": self.sites, "province": self.province,
                 "removed": self.removed, "changed": self.changed, "reason": self.reason,
-                "include": self.include(max_jobs)}
+                "job_sites": self.job_sites, "include": self.include(max_jobs)}
 
 
 def province_of(sites: Sequence[SiteInfo]) -> str | None:
@@ -239,6 +248,7 @@ def gitlab_pipeline(matrix: dict, template: str = ".gitlab-ci.yml") -> dict:
             "MATRIX_ANY": "true" if matrix["sites"] or matrix["removed"] else "false",
             "MATRIX_ALL": "true" if matrix["all"] else "false",
             "MATRIX_SITES": " ".join(matrix["sites"]),
+            "MATRIX_JOB_SITES": " ".join(matrix["job_sites"]),
             "MATRIX_REMOVED": " ".join(matrix["removed"]),
             "MATRIX_BASE": matrix.get("base") or "",
         },
