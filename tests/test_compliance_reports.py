@@ -98,3 +98,27 @@ def test_bad_date_is_refused():
     proc = subprocess.run([sys.executable, "-m", "invoke", "compliance", "--as-of", "2026-02-30"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "ngày có thật" in proc.stderr
+
+
+def test_reports_written_from_the_same_evaluation_are_kept_and_a_changed_one_rewrites_them(tmp_path):
+    """A CI run starts from the last published output: a report folder written from the same evaluation (and
+    code) is kept as it is; any change writes every format again."""
+    from pelican.settings import read_settings
+
+    from compliance import reports, settings
+
+    typed, _ = settings.read(read_settings(str(ROOT / "pelicanconf.py")))
+    templates = ROOT / "themes" / "cong-thong-tin" / "templates"
+    ev = evaluate(project_at(ROOT), dt.date(2026, 11, 23), settings=typed)
+    paths = reports.write_all(ev, tmp_path, [], templates)
+    assert set(paths) == {"json", "csv", "xlsx", "html"} and (tmp_path / reports.RECORD).is_file()
+    paths["xlsx"].unlink()
+    assert reports.write_all(ev, tmp_path, [], templates) == paths
+    assert load_workbook(paths["xlsx"]).sheetnames == ["Tổng hợp", "Chi tiết", "Bộ quy tắc"]  # a lost file: all again
+    stamps = {name: path.stat().st_mtime_ns for name, path in paths.items()}
+    assert reports.write_all(ev, tmp_path, [], templates) == paths
+    assert {name: path.stat().st_mtime_ns for name, path in paths.items()} == stamps  # the same: nothing written
+    later = evaluate(project_at(ROOT), dt.date(2026, 11, 24), settings=typed)
+    reports.write_all(later, tmp_path, [], templates)
+    assert all(path.stat().st_mtime_ns != stamps[name] for name, path in paths.items())
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["ngay_danh_gia"] == "2026-11-24"

@@ -7,10 +7,12 @@ and item. Each finding names its site, rule id, citation, item (file:line), stat
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from pathlib import Path
 
 from portal import jsonfmt
+from portal.cache import code_version
 
 from .engine import REPORT_VERSION, Evaluation
 from .model import QUA_HAN, SEVERITY_LABELS, STATE_LABELS, STATES, ordered
@@ -173,17 +175,35 @@ REPORT_FOLDER = "tuan-thu"  # invoke compliance writes into output/tuan-thu/<eva
 def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None = None,
               theme_templates: Path | None = None) -> dict[str, Path]:
     """Write every format into ``folder``; returns format → path. ``sources``: aggregation health.
-    With ``theme_templates`` (the theme's templates folder, whose table macros it uses) the HTML report too."""
+    With ``theme_templates`` (the theme's templates folder, whose table macros it uses) the HTML report too.
+
+    The reports are a function of the JSON report, the code and the theme: when those are what the files in
+    ``folder`` were written from (``RECORD``, beside them), the files are kept as they are. In CI, where each
+    run starts from the last published output, a run whose evaluation did not change writes nothing (the
+    workbook alone takes seconds for a province of 20,000 findings)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"json": folder / "bao-cao-tuan-thu.json", "csv": folder / "bao-cao-tuan-thu.csv",
              "xlsx": folder / "bao-cao-tuan-thu.xlsx"}
-    paths["json"].write_text(jsonfmt.dumps(as_json(evaluation, sources)) + "\n",
-                             encoding="utf-8")
+    if theme_templates is not None:
+        paths["html"] = folder / "bao-cao-tuan-thu.html"
+    text = jsonfmt.dumps(as_json(evaluation, sources)) + "\n"
+    digest = hashlib.sha1("\0".join([REPORT_VERSION, code_version(), str(theme_templates), text]).encode()).hexdigest()
+    record = folder / RECORD
+    try:
+        if record.read_text(encoding="utf-8") == digest and all(path.is_file() for path in paths.values()):
+            return paths
+    except OSError:
+        pass
+    record.unlink(missing_ok=True)  # while the files are being replaced, they vouch for nothing
+    paths["json"].write_text(text, encoding="utf-8")
     paths["csv"].write_text(as_csv(evaluation), encoding="utf-8", newline="")
     write_xlsx(evaluation, paths["xlsx"])
     if theme_templates is not None:
         from . import html_report
 
-        paths["html"] = folder / "bao-cao-tuan-thu.html"
         paths["html"].write_text(html_report.render(evaluation, theme_templates), encoding="utf-8")
+    record.write_text(digest, encoding="utf-8")
     return paths
+
+
+RECORD = ".ban-ghi"  # hidden: not published (rsync --exclude='.*'), not listed by the report's readers
