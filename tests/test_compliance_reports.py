@@ -116,9 +116,13 @@ def test_reports_written_from_the_same_evaluation_are_kept_and_a_changed_one_rew
     assert reports.write_all(ev, tmp_path, [], templates) == paths
     assert load_workbook(paths["xlsx"]).sheetnames == ["Tổng hợp", "Chi tiết", "Bộ quy tắc"]  # a lost file: all again
     stamps = {name: path.stat().st_mtime_ns for name, path in paths.items()}
-    assert reports.write_all(ev, tmp_path, [], templates) == paths
-    assert {name: path.stat().st_mtime_ns for name, path in paths.items()} == stamps  # the same: nothing written
+    health = [{"ma": "stp", "trang_thai": "tot", "lan_thanh_cong_cuoi": "2026-11-23T08:00:00"}]
+    assert reports.write_all(ev, tmp_path, health, templates) == paths
+    kept = {name: path.stat().st_mtime_ns for name, path in paths.items()}
+    # The same evaluation: only the JSON report, which carries the aggregation's health, is written.
+    assert {n: t for n, t in kept.items() if n != "json"} == {n: t for n, t in stamps.items() if n != "json"}
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["nguon_tong_hop"] == health
     later = evaluate(project_at(ROOT), dt.date(2026, 11, 24), settings=typed)
     reports.write_all(later, tmp_path, [], templates)
-    assert all(path.stat().st_mtime_ns != stamps[name] for name, path in paths.items())
+    assert all(path.stat().st_mtime_ns != kept[name] for name, path in paths.items())
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["ngay_danh_gia"] == "2026-11-24"

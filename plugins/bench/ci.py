@@ -237,6 +237,7 @@ class Pipeline:
         replay that cloned each job somewhere else would miss every cache a real runner hits. The jobs are
         replayed one after another; each removes its workspace before the next clones into it."""
         self.runners += 1
+        os.sync()  # a fresh runner inherits no disk writes still being flushed from the job before (untimed)
         return _Runner(self.origin, self.work / "runners" / "workspace", self.env)
 
 

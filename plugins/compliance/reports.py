@@ -177,17 +177,20 @@ def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None =
     """Write every format into ``folder``; returns format → path. ``sources``: aggregation health.
     With ``theme_templates`` (the theme's templates folder, whose table macros it uses) the HTML report too.
 
-    The reports are a function of the JSON report, the code and the theme: when those are what the files in
-    ``folder`` were written from (``RECORD``, beside them), the files are kept as they are. In CI, where each
-    run starts from the last published output, a run whose evaluation did not change writes nothing (the
-    workbook alone takes seconds for a province of 20,000 findings)."""
+    The CSV, the workbook and the HTML report show the evaluation alone: when the evaluation, the code and the
+    theme are those the files in ``folder`` were written from (``RECORD``, beside them), they are kept as they
+    are, and only the JSON report, which also carries the aggregation's health, is written. In CI, where each
+    run starts from the last published output, an edit that changes no finding rewrites no workbook (seconds
+    for a province of 20,000 findings)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"json": folder / "bao-cao-tuan-thu.json", "csv": folder / "bao-cao-tuan-thu.csv",
              "xlsx": folder / "bao-cao-tuan-thu.xlsx"}
     if theme_templates is not None:
         paths["html"] = folder / "bao-cao-tuan-thu.html"
-    text = jsonfmt.dumps(as_json(evaluation, sources)) + "\n"
-    digest = hashlib.sha1("\0".join([REPORT_VERSION, code_version(), str(theme_templates), text]).encode()).hexdigest()
+    data = as_json(evaluation, sources)
+    shown = jsonfmt.dumps({**data, "nguon_tong_hop": []})
+    digest = hashlib.sha1("\0".join([REPORT_VERSION, code_version(), str(theme_templates), shown]).encode()).hexdigest()
+    paths["json"].write_text(jsonfmt.dumps(data) + "\n", encoding="utf-8")
     record = folder / RECORD
     try:
         if record.read_text(encoding="utf-8") == digest and all(path.is_file() for path in paths.values()):
@@ -195,7 +198,6 @@ def write_all(evaluation: Evaluation, folder: Path, sources: list[dict] | None =
     except OSError:
         pass
     record.unlink(missing_ok=True)  # while the files are being replaced, they vouch for nothing
-    paths["json"].write_text(text, encoding="utf-8")
     paths["csv"].write_text(as_csv(evaluation), encoding="utf-8", newline="")
     write_xlsx(evaluation, paths["xlsx"])
     if theme_templates is not None:

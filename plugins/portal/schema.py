@@ -15,9 +15,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import jsonschema
-from referencing import Registry, Resource
-
 from . import compiled_schema
 from .dates import parse_date, parse_datetime
 from .problems import Problem, short
@@ -28,12 +25,22 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
 @functools.cache
-def registry() -> Registry:
-    resources = []
+def _documents() -> dict[str, dict]:
+    """Every schema document by its ``$id``."""
+    found = {}
     for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((contents["$id"], Resource.from_contents(contents)))
-    return Registry().with_resources(resources)
+        found[contents["$id"]] = contents
+    return found
+
+
+@functools.cache
+def registry() -> Registry:
+    """The schemas for ``jsonschema`` (imported here, not with the module: most builds meet valid content
+    only, which the compiled checks answer, and the import costs a tenth of a second of every command)."""
+    from referencing import Registry, Resource
+
+    return Registry().with_resources((uri, Resource.from_contents(c)) for uri, c in _documents().items())
 
 
 @functools.cache
@@ -50,7 +57,7 @@ def schema(name: str) -> dict:
             return [absolute(v) for v in node]
         return node
 
-    return absolute(registry().contents(f"{BASE_URI}{name}.schema.json"))
+    return absolute(_documents()[f"{BASE_URI}{name}.schema.json"])
 
 
 def _check_date(value: object) -> bool:
@@ -65,21 +72,42 @@ def _check_email(value: object) -> bool:
     return not isinstance(value, str) or bool(_EMAIL.match(value))
 
 
-_FORMATS = jsonschema.FormatChecker(formats=())
-_FORMATS.checks("ngay")(_check_date)
-_FORMATS.checks("ngay-gio")(_check_datetime)
-_FORMATS.checks("email")(_check_email)
 # "tep" (file exists in the site) and "uri" are checked by document.py, which knows the site folder.
+FORMAT_CHECKS = {"ngay": _check_date, "ngay-gio": _check_datetime, "email": _check_email}
+
+
+class _Formats:
+    """The formats as the compiled checks ask for them (the part of ``jsonschema.FormatChecker`` they use)."""
+
+    checkers = FORMAT_CHECKS
+
+    @staticmethod
+    def conforms(instance: object, format: str) -> bool:  # noqa: A002 - FormatChecker's own name
+        return bool(FORMAT_CHECKS[format](instance))
 
 
 @functools.cache
-def validator(name: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema(name), registry=registry(), format_checker=_FORMATS)
+def format_checker():
+    """The same formats for ``jsonschema``."""
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    for name, check in FORMAT_CHECKS.items():
+        checker.checks(name)(check)
+    return checker
+
+
+@functools.cache
+def validator(name: str):
+    """``jsonschema``'s validator of schema ``name`` (a ``Draft202012Validator``), for the messages."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema(name), registry=registry(), format_checker=format_checker())
 
 
 @functools.cache
 def _compiler() -> compiled_schema.Compiler:
-    return compiled_schema.Compiler(registry().contents, _FORMATS)
+    return compiled_schema.Compiler(_documents().__getitem__, _Formats())
 
 
 @functools.cache
