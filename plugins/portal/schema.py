@@ -14,6 +14,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import compiled_schema
 from .dates import parse_date, parse_datetime
@@ -21,6 +22,9 @@ from .problems import Problem, short
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 BASE_URI = "https://schemas.portal.example/"
+if TYPE_CHECKING:
+    from referencing import Registry
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
