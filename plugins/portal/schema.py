@@ -20,11 +20,11 @@ from . import compiled_schema
 from .dates import parse_date, parse_datetime
 from .problems import Problem, short
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
-BASE_URI = "https://schemas.portal.example/"
 if TYPE_CHECKING:
     from referencing import Registry
 
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+BASE_URI = "https://schemas.portal.example/"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
