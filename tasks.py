@@ -538,7 +538,7 @@ def _record_run(project: Project, command: str, result, online=None, searchable:
                 online_at: float = 0.0) -> None:
     """The command's own times in build-report.json (``lan_chay``): start, all online, all searchable.
     ``online_at``: when a step that publishes nothing new (the aggregate found unchanged) was done."""
-    from portal.build import REPORT_NAME, write_run
+    from portal.build_report import REPORT_NAME, write_run
 
     online = online or result
     if searchable is None:
