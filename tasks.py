@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import http.server
 import os
 import shutil
 import sys
@@ -217,6 +216,8 @@ def serve(c, port=8000, site=None):
     project = _project()
     _sites(project, [site] if site else None)
     _report(build_province(project, [site] if site else None))
+    import http.server  # here, not with the module: every other command would pay its import (50 ms)
+
     from portal.preview import PreviewHandler
 
     live = _live_preview(project, site)
