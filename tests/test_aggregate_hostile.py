@@ -343,3 +343,13 @@ def test_aggregate_settings_are_read_and_checked():
         read({"AGGREGATE": {"SO_NGUON_TAI_CUNG_LUC": 2.5}})
     with pytest.raises(AggregateSettingsError, match="khóa không được hỗ trợ: READ_TIMEOUT"):
         read({"AGGREGATE": {"READ_TIMEOUT": 10}})
+
+
+def test_an_export_nested_thousands_deep_is_the_sources_error_not_a_crash():
+    """A portal's ``du-lieu/*.json`` of arrays nested past Python's recursion limit stopped the whole
+    aggregation with RecursionError; it is now that source's error, in Vietnamese, like any malformed file."""
+    from aggregate import parse
+
+    for body in (b"[" * 5000 + b"]" * 5000, b'{"loai": "van-ban", "muc": ' + b"[" * 5000 + b"]" * 5000 + b"}"):
+        with pytest.raises(parse.SourceError, match="lồng nhau quá sâu"):
+            parse.parse_export(body, "van-ban")

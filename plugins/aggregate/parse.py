@@ -153,15 +153,20 @@ def parse_export(body: bytes, kind: str) -> dict:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"Tệp dữ liệu không phải JSON hợp lệ ({type(exc).__name__}).") from None
-    valid = schema.fast_check("export")  # stricter than jsonschema only in formats: "valid" is trusted
-    if valid is None or not valid(data):
-        import jsonschema  # for the verdict and the place of the error (the import costs 0.1 s)
+    except RecursionError:  # arrays or objects nested thousands deep: the parser's own limit
+        raise SourceError("Tệp dữ liệu lồng nhau quá sâu, không đọc được.") from None
+    try:
+        valid = schema.fast_check("export")  # stricter than jsonschema only in formats: "valid" is trusted
+        if valid is None or not valid(data):
+            import jsonschema  # for the verdict and the place of the error (the import costs 0.1 s)
 
-        try:
-            jsonschema.validate(data, schema.schema("export"))
-        except jsonschema.ValidationError as exc:
-            where = "/".join(str(p) for p in exc.absolute_path) or "(gốc)"
-            raise SourceError(f"Tệp dữ liệu không đúng định dạng xuất bản (tại {where}).") from None
+            try:
+                jsonschema.validate(data, schema.schema("export"))
+            except jsonschema.ValidationError as exc:
+                where = "/".join(str(p) for p in exc.absolute_path) or "(gốc)"
+                raise SourceError(f"Tệp dữ liệu không đúng định dạng xuất bản (tại {where}).") from None
+    except RecursionError:
+        raise SourceError("Tệp dữ liệu lồng nhau quá sâu, không đọc được.") from None
     if data["loai"] != kind:
         raise SourceError(f"Tệp dữ liệu là loại «{data['loai']}», cần «{kind}».")
     data["muc"] = [web_addresses_only(record, url_keys()) for record in data["muc"]]
