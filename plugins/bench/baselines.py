@@ -4,10 +4,11 @@ front matter is translated to what each generator reads."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
+
+from . import trash
 
 PELICAN_CONF = '''AUTHOR = "Benchmark"
 SITENAME = "{name}"
@@ -52,8 +53,7 @@ def _split(path: Path) -> tuple[dict, str]:
 
 def pelican_tree(source: Path, dest: Path) -> list[Path]:
     """One plain Pelican project per site; returns their folders."""
-    if dest.exists():
-        shutil.rmtree(dest)
+    trash.discard(dest)
     projects = []
     for site in sorted(p for p in (source / "content").iterdir() if p.is_dir()):
         project = dest / site.name
@@ -79,8 +79,7 @@ def pelican_tree(source: Path, dest: Path) -> list[Path]:
 
 def hugo_tree(source: Path, dest: Path) -> list[Path]:
     """One Hugo site per unit with sections per content type; returns their folders."""
-    if dest.exists():
-        shutil.rmtree(dest)
+    trash.discard(dest)
     projects = []
     for site in sorted(p for p in (source / "content").iterdir() if p.is_dir()):
         project = dest / site.name

@@ -14,6 +14,9 @@ between runners through folders. What is not replayed: installing Python and the
 runner's venv is this machine's, linked), the network, and publishing (no ``PUBLISH_TARGET``).
 ``.gitlab-ci.yml`` runs the same commands and caches the same folders (``tests/test_ci_config.py``).
 
+A fresh runner has a fresh disk: a runner's workspace, once its job is done, is set aside, not removed
+(:mod:`bench.trash`: removing 20,000 files slows this machine's disk for what comes next).
+
 The jobs of a run are measured one after another on this machine. On CI the build jobs run in parallel
 on separate runners, so a run's wall time there is *plan + the slowest build job + finish*: the critical
 path reported. The sum of every job is the CI time a run consumes.
@@ -32,6 +35,7 @@ from pathlib import Path
 
 import yaml
 
+from . import trash
 from .measure import Measurement, run
 
 WORKFLOW = Path(".github") / "workflows" / "build.yml"
@@ -112,14 +116,21 @@ class Caches:
         target.mkdir(parents=True, exist_ok=True)
         self.saved.append(key)
 
-    def restore(self, runner: Path, prefixes: list[str]) -> str:
-        """The key restored into ``runner`` ('' when none matches)."""
+    def lookup(self, prefixes: list[str]) -> int | None:
+        """The index of the key a restore would take (``lookup-only: true``: nothing is downloaded)."""
         for prefix in prefixes:
             for index in range(len(self.saved) - 1, -1, -1):
                 if self.saved[index].startswith(prefix):
-                    _copy(self.folder / str(index), runner)
-                    return self.saved[index]
-        return ""
+                    return index
+        return None
+
+    def restore(self, runner: Path, prefixes: list[str]) -> str:
+        """The key restored into ``runner`` ('' when none matches)."""
+        index = self.lookup(prefixes)
+        if index is None:
+            return ""
+        _copy(self.folder / str(index), runner)
+        return self.saved[index]
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -160,7 +171,7 @@ class Pipeline:
     # -- one run --------------------------------------------------------------------------------------
     def run(self, name: str) -> Run:
         self.runs += 1
-        shutil.rmtree(self.artifacts, ignore_errors=True)
+        trash.discard(self.artifacts)
         plan_job, outputs = self._plan()
         result = Run(name, plan_job)
         if outputs.get("build") == "true":
@@ -173,8 +184,8 @@ class Pipeline:
     def _plan(self) -> tuple[Job, dict]:
         job, runner = Job("plan"), self._checkout()
         job.steps.append(runner.checkout)
-        matched = self.caches.restore(self.work / "lookup", [f"state-{BRANCH}-"])  # lookup-only: no download
-        shutil.rmtree(self.work / "lookup", ignore_errors=True)
+        index = self.caches.lookup([f"state-{BRANCH}-"])  # lookup-only: the key, no download
+        matched = "" if index is None else self.caches.saved[index]
         outputs = runner.path / ".github-output"
         env = {"MATCHED": matched, "FULL": "", "GITHUB_OUTPUT": str(outputs)}
         job.steps.append(runner.script("base", self.step("plan", "Base commit")["run"], env))
@@ -200,7 +211,7 @@ class Pipeline:
         if paths:
             self.caches.save(f"site-{entry['name']}-{BRANCH}-{self.runs}", runner.path,
                              self.cache_paths("build", "save") or paths)
-        runner.remove()
+        trash.discard(runner.path)
         return job
 
     def _finish(self, plan: dict) -> Job:
@@ -227,7 +238,7 @@ class Pipeline:
         job.steps.append(runner.script("remember", self.step("finish", "Remember the state")["run"], env))
         self.caches.save(_outputs(outputs).get("key", f"state-{BRANCH}-none-{self.runs}-1"), runner.path,
                          self.cache_paths("finish", "save"))
-        runner.remove()
+        trash.discard(runner.path)
         return job
 
     def _checkout(self) -> _Runner:
@@ -235,7 +246,7 @@ class Pipeline:
         (``/home/runner/work/<repo>/<repo>``) and GitLab (``/builds/<group>/<project>``): what the build
         caches names the checkout's absolute path (the light checks, the published fingerprints), so a
         replay that cloned each job somewhere else would miss every cache a real runner hits. The jobs are
-        replayed one after another; each removes its workspace before the next clones into it."""
+        replayed one after another; each moves its workspace aside before the next clones into it."""
         self.runners += 1
         os.sync()  # a fresh runner inherits no disk writes still being flushed from the job before (untimed)
         return _Runner(self.origin, self.work / "runners" / "workspace", self.env)
@@ -247,7 +258,7 @@ class _Runner:
 
     def __init__(self, origin: Path, path: Path, env: dict):
         self.path, self.env = path, env
-        shutil.rmtree(path, ignore_errors=True)
+        trash.discard(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.checkout = run("checkout", ["git", "clone", "--quiet", "--no-local", str(origin), str(path)],
                             path.parent, env)
@@ -258,9 +269,6 @@ class _Runner:
 
     def script(self, name: str, text: str, env: dict) -> Measurement:
         return run(name, ["bash", "-e", "-c", text], self.path, {**self.env, **env})
-
-    def remove(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def _outputs(path: Path) -> dict:
@@ -274,7 +282,7 @@ def _outputs(path: Path) -> dict:
 
 def make_origin(project: Path, origin: Path) -> None:
     """``project`` (content, code, settings, the workflow) as a git repository with one commit."""
-    shutil.rmtree(origin, ignore_errors=True)
+    trash.discard(origin)
     shutil.copytree(project, origin, symlinks=True,
                     ignore=shutil.ignore_patterns("output", ".cache", "__pycache__", "*.pyc"))
     _git(origin, "init", "--quiet", "--initial-branch", BRANCH)
@@ -305,12 +313,12 @@ def _git(root: Path, *args: str, env: dict | None = None) -> None:
 
 def replay(work: Path, env: dict, edited_site: str = "don-vi-001") -> list[Run]:
     """The three runs (cold, no change, one edit) of the workflow over ``work/origin`` (:func:`make_origin`)."""
-    for name in ("caches", "artifacts", "runners", "lookup"):
-        shutil.rmtree(work / name, ignore_errors=True)
+    for name in ("caches", "artifacts", "runners"):
+        trash.discard(work / name)
     origin = work / "origin"
     pipeline = Pipeline(origin, work, env)
     runs = [pipeline.run("ci_cold"), pipeline.run("ci_nochange")]
     edit(origin, edited_site)
     runs.append(pipeline.run("ci_one_edit"))
-    shutil.rmtree(work / "runners", ignore_errors=True)
+    trash.discard(work / "runners")
     return runs

@@ -10,12 +10,11 @@ small charts for ``docs/performance.md`` (no plotting library: a few lines of SV
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from html import escape
 from pathlib import Path
 
-from . import synth
+from . import synth, trash
 from .measure import Measurement, run
 
 SCENARIOS = ("cold", "nochange", "one_edit")
@@ -54,7 +53,7 @@ def measure(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict
     aggregate = run(f"{name}_aggregate", invoke + aggregate_args(folder, env), folder, env)
     results.append(edit_to_aggregate(folder, f"{name}_one_edit", edit_command(folder, jobs, env), env))
     results[-1].ok = results[-1].ok and aggregate.ok
-    shutil.rmtree(folder, ignore_errors=True)
+    trash.discard(folder)
     return results
 
 

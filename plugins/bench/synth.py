@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import shutil
 import zlib
 from pathlib import Path
 
 from portal import sites
+
+from . import trash
 
 # Share of items per type (the rest of a site's items are news).
 MIX = {"thong-bao": 0.10, "van-ban": 0.10, "thu-tuc": 0.08, "lich-cong-tac": 0.05, "hoi-dap": 0.05,
@@ -64,8 +65,7 @@ class Writer:
 
 def generate(dest: Path, sites_count: int, items: int, content_dir: Path, seed: int = 2026) -> Path:
     """Write ``dest/content/`` with one provincial site and ``sites_count - 1`` units of ``items`` items each."""
-    if dest.exists():
-        shutil.rmtree(dest)
+    trash.discard(dest)
     w = Writer(corpus(content_dir), seed)
     base = dt.datetime(2026, 11, 20, 8, 0)
     pdf = _tiny_pdf()

@@ -21,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import baselines
+from . import baselines, trash
 from .measure import tree_memory_kb
 
 MARK = "Sửa nóng"  # the words the edit puts at the start of the title
@@ -104,7 +104,7 @@ def _hugo(project: Path, site: str, item: Path) -> float | None:
     from .suite import hugo_binary
 
     work = project.parent / "hugo-server"
-    shutil.rmtree(work, ignore_errors=True)
+    trash.discard(work)
     source = work / "tinh" / "content" / site  # the edited site alone, hard-linked
     shutil.copytree(project / "content" / site, source, copy_function=os.link)
     tree = baselines.hugo_tree(work / "tinh", work / "hugo")[0]
