@@ -56,7 +56,7 @@ def test_every_target_of_the_issue_is_judged_from_the_runs_and_printed(bench):
     assert cold["ratio"] == pytest.approx(by["ours_cold_build"] / cold["reference"], rel=0.01)
     # Point 2: online is the edit less the indexing before publishing; searchable is at least the whole edit.
     edit = data["sua_mot_muc"]
-    assert 0 < edit["truc_tuyen_giay"] < edit["tim_duoc_giay"]
+    assert 0 < edit["truc_tuyen_giay"] <= edit["tim_duoc_giay"] <= edit["chi_muc_day_du_giay"]
     if edit["nguon"] == ["build-report.json lan_chay"]:  # the moments the build reports, within the command
         whole = next(r for r in data["ket_qua"] if r["ten"] == "ours_one_edit_to_aggregate")["cac_lan_giay"]
         assert all(found <= command + 0.002 for found, command in zip(edit["cac_lan_tim_duoc_giay"], whole,
@@ -149,12 +149,15 @@ def test_citizen_downloads_are_measured_in_chromium_with_the_search_budget(bench
     _, data, _ = bench
     fetched = data["tai_ve"]
     for key in ("trang_chu", "trang_tin"):
-        assert fetched[key]["tong"] > 10_000 and fetched[key]["so_yeu_cau"] >= 2, fetched[key]
+        assert fetched[key]["tong"] > 3_000 and fetched[key]["so_yeu_cau"] >= 2, fetched[key]
+        # served gzip-compressed as the deployment guide configures the server: a page, its styles and scripts
+        assert fetched[key]["tong"] < fetched[key]["tong_chua_nen"] / 2, fetched[key]
     for key, site in (("tim_kiem_don_vi", "don-vi-001"), ("tim_kiem_toan_tinh", "tinh")):
         entry = fetched[key]
         assert entry["cong"] == site and entry["ngan_sach"] == 300_000
         assert all(q["chi_muc"] >= 1 and q["tong"] > 0 for q in entry["truy_van"])
         assert entry["lon_nhat"] == max(q["tong"] for q in entry["truy_van"])
+        assert entry["lon_nhat"] < entry["lon_nhat_chua_nen"] == max(q["tong_chua_nen"] for q in entry["truy_van"])
     # The province-wide search opens every unit's index, a unit's page only its own.
     assert all(q["chi_muc"] == 1 for q in fetched["tim_kiem_don_vi"]["truy_van"])
     assert any(q["chi_muc"] == 3 for q in fetched["tim_kiem_toan_tinh"]["truy_van"])  # tinh and two units

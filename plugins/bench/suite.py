@@ -26,7 +26,7 @@ from pathlib import Path
 
 from portal import timeline as build_timeline
 
-from . import baselines, ci, downloads, sizes, synth, timeline
+from . import baselines, ci, downloads, sizes, synth, timeline, trash
 from .measure import Measurement, median, middle, run
 from .targets import judge
 from .targets import lines as target_lines
@@ -44,9 +44,7 @@ def project(root: Path, repo: Path) -> None:
             shutil.copy(repo / name, root / name)
     for name in ("plugins", "themes", ".github"):
         target = root / name
-        if target.is_symlink() or target.is_file():
-            target.unlink()
-        shutil.rmtree(target, ignore_errors=True)
+        trash.discard(target)
         shutil.copytree(repo / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     # The JavaScript packages every site's build needs (the web editor's Decap bundle): shared, not copied.
     modules = root / "node_modules"
@@ -66,6 +64,19 @@ def hugo_binary() -> str:
 def run_suite(repo: Path, work: Path, sites: int, items: int, jobs: int, repeat: int = 1,
               other_sizes: list[tuple[int, int]] | None = None, with_ci: bool = True,
               with_downloads: bool = True, ci_size: tuple[int, int] | None = None) -> dict:
+    """:func:`_suite`, with every folder it is done with set aside until it ends (:mod:`bench.trash`)."""
+    work.mkdir(parents=True, exist_ok=True)
+    trash.collect_into(work / ".bo-di")
+    try:
+        return _suite(repo, work, sites, items, jobs, repeat, other_sizes, with_ci, with_downloads, ci_size)
+    finally:
+        trash.empty()
+        trash.collect_into(None)
+
+
+def _suite(repo: Path, work: Path, sites: int, items: int, jobs: int, repeat: int,
+           other_sizes: list[tuple[int, int]] | None, with_ci: bool, with_downloads: bool,
+           ci_size: tuple[int, int] | None) -> dict:
     """Every scenario, ``repeat`` times over (each round from a freshly generated province, ours and the
     baselines taking turns, so drift in the machine's load hits both); each figure is the median of its
     rounds, peak memory the largest, and every round's time is kept in the JSON. ``other_sizes`` (sites,
@@ -176,7 +187,7 @@ def _round(repo: Path, work: Path, sites: int, items: int, jobs: int, env: dict,
 
 def _ci_of_its_own(repo: Path, work: Path, sites: int, items: int, env: dict) -> tuple[list, float]:
     """The CI replay on a province of its own size, and Hugo's full build of that province (its reference)."""
-    shutil.rmtree(work, ignore_errors=True)
+    trash.discard(work)
     province = work / "tinh"
     synth.generate(province, sites, items, repo / "content")
     project(province, repo)
@@ -264,18 +275,23 @@ def _edit_moments(edits: list[tuple[Measurement, list, dict]], hugo: float) -> d
     from the start of the measured command.
 
     Where the build reports them (``lan_chay`` in build-report.json: ``dang_luc``, the last page online,
-    the provincial aggregate included with ``build --aggregate``; ``tim_kiem_luc``, the last index swapped
-    in), those moments. Otherwise from the timeline: searchable when the command ended, online the
-    command's time less the Pagefind runs that ended before the same site's ``publish`` (indexing on the
-    path to publishing), i.e. the edit as it would be with the index built after publishing."""
-    online, searchable, source = [], [], set()
+    the provincial aggregate included with ``build --aggregate``; ``tim_kiem_luc``, the last changed page
+    searchable, through the site's search supplement or its new index; ``chi_muc_luc``, the last whole index
+    swapped in, reported beside them), those moments. Otherwise from the timeline: searchable when the
+    command ended, online the command's time less the Pagefind runs that ended before the same site's
+    ``publish`` (indexing on the path to publishing), i.e. the edit as it would be with the index built
+    after publishing."""
+    online, searchable, whole, source = [], [], [], set()
     for measurement, events, last in edits:
         at_online, at_searchable = _epoch(last.get("dang_luc")), _epoch(last.get("tim_kiem_luc"))
+        at_indexed = _epoch(last.get("chi_muc_luc")) or at_searchable
         # Only a command that aggregated too: a plain build's moments leave out the provincial aggregate.
         if at_online and at_online >= measurement.started and "aggregate" in str(last.get("lenh", "")):
             online.append(at_online - measurement.started)
             searchable.append(max(online[-1], (at_searchable or measurement.started + measurement.seconds)
                                   - measurement.started))
+            whole.append(max(searchable[-1], (at_indexed or measurement.started + measurement.seconds)
+                             - measurement.started))
             source.add("build-report.json lan_chay")
             continue
         published = {e.site: e.end for e in events if e.stage == "publish"}
@@ -283,9 +299,11 @@ def _edit_moments(edits: list[tuple[Measurement, list, dict]], hugo: float) -> d
         indexed = [e.end - measurement.started for e in events if e.stage == "index"]
         online.append(measurement.seconds - before)
         searchable.append(max([measurement.seconds, *indexed]))
+        whole.append(searchable[-1])
         source.add("timeline")
     on, found = middle(online), middle(searchable)
     return {"truc_tuyen_giay": round(on, 3), "tim_duoc_giay": round(found, 3),
+            "chi_muc_day_du_giay": round(middle(whole), 3), "cac_lan_chi_muc_day_du_giay": [round(v, 3) for v in whole],
             "truc_tuyen_so_voi_hugo": round(on / hugo, 3) if hugo else None,
             "tim_duoc_so_voi_hugo": round(found / hugo, 3) if hugo else None,
             "cac_lan_truc_tuyen_giay": [round(v, 3) for v in online],
@@ -335,7 +353,7 @@ def search_only(output: Path, work: Path, env: dict, edited_site: str) -> list[M
     has no incremental mode) and once over every site (the search share of a cold build)."""
     from portal.render import SEARCH_ENV, SEARCH_OPTIONS, pagefind_command
 
-    shutil.rmtree(work, ignore_errors=True)
+    trash.discard(work)
     built = sorted(p.parent.parent for p in output.glob("*/pagefind/pagefind-entry.json"))
     for site in built:
         shutil.copytree(site, work / site.name, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
@@ -346,9 +364,9 @@ def search_only(output: Path, work: Path, env: dict, edited_site: str) -> list[M
 
     env = {**(env if env is not None else os.environ), **SEARCH_ENV}
     one = run("search_index_one_site", index([edited_site]), work, env)
-    shutil.rmtree(work / edited_site / "pagefind", ignore_errors=True)
+    trash.discard(work / edited_site / "pagefind")
     every = run("search_index_all_sites", index([p.name for p in built]), work, env)
-    shutil.rmtree(work, ignore_errors=True)
+    trash.discard(work)
     return [one, every]
 
 
@@ -415,7 +433,9 @@ def table(data: dict) -> str:
     if edit:
         lines += ["", f"Một sửa: trực tuyến sau {edit['truc_tuyen_giay']:.2f} s "
                       f"({edit['truc_tuyen_so_voi_hugo']} × Hugo), tìm được sau {edit['tim_duoc_giay']:.2f} s "
-                      f"({edit['tim_duoc_so_voi_hugo']} × Hugo); đo từ: {', '.join(edit['nguon'])}"]
+                      f"({edit['tim_duoc_so_voi_hugo']} × Hugo; chỉ mục đầy đủ sau "
+                      f"{edit.get('chi_muc_day_du_giay', edit['tim_duoc_giay']):.2f} s); "
+                      f"đo từ: {', '.join(edit['nguon'])}"]
     warm = data.get("phuc_vu_nong")
     lines.append(f"Phục vụ nóng (invoke serve): sửa hiện trên thẻ đang mở sau {warm['giay']:.2f} s, bộ nhớ "
                  f"{warm['bo_nho_mb']:.0f} MB; máy chủ Hugo {warm['may_chu_hugo_giay']} s "
@@ -436,14 +456,15 @@ def table(data: dict) -> str:
         lines += ["", sizes.table(data["quy_mo"])]
     downloads_ = data.get("tai_ve")
     if downloads_:
-        lines += ["", "Người dân tải về (byte, lần đầu, bộ nhớ đệm trống):",
+        lines += ["", "Người dân tải về (byte truyền đi, nén gzip như docs/deployment-headers.md; lần đầu, "
+                      "bộ nhớ đệm trống):",
                   f"  trang chủ {downloads_['trang_chu']['tong']:,}; trang tin {downloads_['trang_tin']['tong']:,}"]
         for key, label in (("tim_kiem_don_vi", "tìm trên cổng đơn vị"), ("tim_kiem_toan_tinh", "tìm toàn tỉnh")):
             entry = downloads_[key]
             lines.append(f"  {label} ({entry['cong']}): " + ", ".join(f"«{q['trang']}» {q['tong']:,}"
                                                                        for q in entry["truy_van"])
-                         + f"; lớn nhất {entry['lon_nhat']:,} (ngân sách {entry['ngan_sach']:,}: "
-                           f"{'ĐẠT' if entry['dat'] else 'CHƯA ĐẠT'})")
+                         + f"; lớn nhất {entry['lon_nhat']:,} (chưa nén {entry['lon_nhat_chua_nen']:,}; "
+                           f"ngân sách {entry['ngan_sach']:,}: {'ĐẠT' if entry['dat'] else 'CHƯA ĐẠT'})")
     lines += ["", "Mục tiêu của issue 15 (trung vị của các lượt):"] + target_lines(data["muc_tieu"]) + [""]
     for key, value in data.get("tham_chieu", {}).items():
         lines.append(f"tham chiếu {key}: {value}")
