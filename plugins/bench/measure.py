@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal import memory
+
 BIN = 0.5  # seconds per bin of a traced run's CPU samples
 SAMPLE = 0.02  # seconds between two samples of the process tree
 
@@ -65,24 +67,6 @@ def middle(values: list[float]) -> float:
     return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
-def _processes() -> tuple[dict[int, list[int]], dict[int, int]]:
-    """(parent pid → child pids, pid → CPU clock ticks used: user + system) of every process."""
-    tree: dict[int, list[int]] = {}
-    ticks: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-            pid = int(entry.name)
-            tree.setdefault(int(fields[1]), []).append(pid)
-            ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-        except (OSError, IndexError, ValueError):
-            continue
-    return tree, ticks
-
-
 def _machine_ticks() -> tuple[int, int]:
     """(busy, total) clock ticks of every core since boot, from /proc/stat."""
     try:
@@ -94,35 +78,17 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
-def _proc_kb(path: str, field: bytes) -> int:
-    """The KiB figure of ``field`` in a /proc status-like file (0 when the process is gone)."""
-    try:
-        with open(path, "rb") as handle:
-            for line in handle:
-                if line.startswith(field):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _rss_kb(pid: int) -> int:
-    return _proc_kb(f"/proc/{pid}/status", b"VmRSS:")
-
-
 def _pss_kb(pid: int) -> int:
-    return _proc_kb(f"/proc/{pid}/smaps_rollup", b"Pss:")
+    return memory.proc_kb(f"/proc/{pid}/smaps_rollup", b"Pss:")
 
 
 def _tree(root: int) -> tuple[int, int, dict[int, int]]:
     """(sum of RSS, sum of PSS in KiB, pid → CPU ticks) over ``root`` and its descendants."""
-    (tree, ticks), rss, pss, stack, used = _processes(), 0, 0, [root], {}
-    while stack:
-        pid = stack.pop()
-        rss += _rss_kb(pid)
+    (tree, ticks), rss, pss, used = memory.processes(), 0, 0, {}
+    for pid in memory.descendants(root, tree):
+        rss += memory.rss_kb(pid)
         pss += _pss_kb(pid)
         used[pid] = ticks.get(pid, 0)
-        stack.extend(tree.get(pid, []))
     return rss, pss, used
 
 

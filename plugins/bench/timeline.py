@@ -28,6 +28,7 @@ STAGES = {
     "index": ("Pagefind: index", "#9e7ac8"),
     "search-digest": ("digest of indexed pages", "#fdae6b"),
     "publish": ("publish (swap in)", "#e6550d"),
+    "memory": ("index waits for memory (BUILD_MEMORY_MB)", "#fee391"),
 }
 PHASES = ("start", "check", "plan", "render", "results")  # the main process's stages of build_province
 NESTED = {"load", "read", "write"}  # inside "render": drawn on top of it
