@@ -526,26 +526,35 @@ def _build_and_aggregate(project: Project, site, jobs: int, search: bool, force:
         # The province-wide search reads a copy of each unit's index: the new ones replace theirs at once.
         refresh_search(project, [s.site_id for s in units.sites if s.indexed_at], dt.datetime.now().replace(
             microsecond=0))
-        searchable = max([s.indexed_at for r in (units, aggregated) for s in r.sites] or [0.0])
-        if searchable:
-            searchable = time.time()
-        _record_run(project, "build --aggregate", units, _online(units, aggregated), searchable, online_at)
+        indexed = max([s.indexed_at for r in (units, aggregated) for s in r.sites] or [0.0])
+        if indexed:
+            indexed = time.time()
+        _record_run(project, "build --aggregate", units, _online(units, aggregated), online_at=online_at,
+                    indexed=indexed, searchable=_searchable(units, aggregated))
     codes = [_report(units), _report(aggregated)]
     print(f"Xem: {project.output / province / 'tong-hop' / 'index.html'}")
     return 1 if 1 in codes else max(codes)
 
 
 def _record_run(project: Project, command: str, result, online=None, searchable: float | None = None,
-                online_at: float = 0.0) -> None:
-    """The command's own times in build-report.json (``lan_chay``): start, all online, all searchable.
-    ``online_at``: when a step that publishes nothing new (the aggregate found unchanged) was done."""
+                online_at: float = 0.0, indexed: float | None = None) -> None:
+    """The command's own times in build-report.json (``lan_chay``): start, all online, every changed page
+    searchable (``searchable``), every new index in place (``indexed``). ``online_at``: when a step that
+    publishes nothing new (the aggregate found unchanged) was done."""
     from portal.build_report import REPORT_NAME, write_run
 
     online = online or result
     if searchable is None:
-        searchable = max([s.indexed_at for s in result.sites] or [0.0])
+        searchable = _searchable(result)
+    if indexed is None:
+        indexed = max([s.indexed_at for s in result.sites] or [0.0])
     write_run(project.output / REPORT_NAME, command, result.started,
-              max([s.published_at for s in online.sites] + [online_at]), searchable)
+              max([s.published_at for s in online.sites] + [online_at]), searchable, indexed)
+
+
+def _searchable(*results) -> float:
+    """When the last site's changed pages were searchable: its supplement, else its new index (0: none)."""
+    return max([s.supplemented_at or s.indexed_at for r in results for s in r.sites] or [0.0])
 
 
 def _online(*results):

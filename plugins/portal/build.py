@@ -30,10 +30,12 @@ from . import (
     history,
     incremental,
     listing,
+    memory,
     province_index,
     render,
     schedule,
     search_index,
+    search_supplement,
     sites,
     staging,
     timeline,
@@ -84,6 +86,8 @@ class SiteResult:
     search_due: str = ""   # the digest of the indexed pages, while the published index is older than them
     published_at: float = 0.0  # time.time() when the new pages went online (0: not published this run)
     indexed_at: float = 0.0    # time.time() when the new search index was swapped in (0: none this run)
+    supplemented_at: float = 0.0  # time.time() when the changed pages were searchable through a supplement
+    search_parts: dict | None = None  # indexed page → digest of its indexed part, while its index is due
 
 
 # The search index of a site after a build, as build-report.json says it.
@@ -194,6 +198,8 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
         early = EarlyIndex(jobs, len(tasks)) if search and tasks else None
         with timeline.span("render"):
             rendered = render_sites(tasks, jobs, early)
+        if early:
+            early.rendering = False  # the workers are gone: an index waiting for memory may start
         # 5. The province index and the machine-readable report, in a stable order: every site is online.
         with timeline.span("results"):
             result = write_results(project, found, problems, plans, rendered, started)
@@ -227,13 +233,22 @@ class EarlyIndex:
     """Stage 6 begun during stage 4: each site is indexed as soon as it is published, one Pagefind at a time
     while the render workers still run (they leave part of both cores idle: the cold build's timeline in
     docs/performance.md), as many as the build has workers once every site is online (:meth:`finish`).
-    A site's own pages are online before its index is made; the last good index stays until the swap."""
+    A site's own pages are online before its index is made; the last good index stays until the swap.
+    While sites still render, a Pagefind starts only when the build's memory has room for it
+    (:mod:`portal.memory`, ``BUILD_MEMORY_MB``); after, whenever its slot is free."""
 
     def __init__(self, jobs: int, count: int):
         self.workers = _workers(jobs, count)
         self.slots = render.SearchSlots(1)
+        self.slots.room = self._room
+        self.rendering = True
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="chi-muc")
         self._begun: list[Future] = []
+
+    def _room(self, need_mb: float) -> None:
+        started = time.time()
+        if memory.wait_for_room(need_mb, lambda: self.rendering) >= memory.POLL and timeline.enabled():
+            timeline.record(os.environ[timeline.ENV], "memory", "", started, time.time())
 
     def published(self, task: SiteTask, result: SiteResult) -> None:
         """Called by the publishing thread once ``result``'s site is swapped in."""
@@ -242,6 +257,7 @@ class EarlyIndex:
 
     def finish(self) -> bool:
         """Every index begun, done (as many at once as there are workers from now on); whether any was."""
+        self.rendering = False
         self.slots.widen(self.workers)
         for future in self._begun:
             future.result()
@@ -550,10 +566,14 @@ def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
     try:
         indexed = ""  # the digest of the pages the index published with the site was made from
         if task.search:  # 3. Keep the last good index online; rebuild it after publishing if its pages changed.
-            search = render.search_digest(tmp)
+            search, parts = render.search_pages(tmp)
             if render.reuse_search(published, tmp):
                 indexed = (task.overrides.get("PORTAL_PAGE_DIGESTS") or {}).get("search", "")
             result.search, result.search_due = ("giu-nguyen", "") if indexed == search else ("", search)
+            if result.search_due:
+                result.search_parts = parts
+            elif (tmp / search_index.FOLDER).is_dir():  # the pages the index was made from: no supplement
+                search_supplement.retire(tmp / search_index.FOLDER)
         else:
             result.search = "tat"
         with timeline.span("publish", site_id):
@@ -599,7 +619,10 @@ def _index_one(task: SiteTask, result: SiteResult, slots: render.SearchSlots) ->
     site_id, project = task.site_dir.name, task.project
     where = relpath(task.site_dir, project.root)
     try:
-        problems = search_index.index_site(project, site_id, where, slots)
+        # The pages changed since the published index was made: searchable now, the whole index after.
+        if result.search_parts and search_index.supplement(project, site_id, result.search_parts):
+            result.supplemented_at = time.time()
+        problems = search_index.index_site(project, site_id, where, slots, result.search_parts)
     except Exception as exc:  # noqa: BLE001 - an unexpected failure of our own: the site's problem
         problems = [crashes.problem(project.root, where, exc, "tim-kiem")]
     if problems:
@@ -609,7 +632,7 @@ def _index_one(task: SiteTask, result: SiteResult, slots: render.SearchSlots) ->
     result.search, result.indexed_at = "moi", time.time()
     incremental.record_search(incremental.manifest_path(project.folder("build"), site_id),
                               project.output / site_id, result.search_due)
-    result.search_due = ""
+    result.search_due, result.search_parts = "", None
 
 
 def _crashed(task: SiteTask, result: SiteResult, exc: Exception) -> SiteResult:

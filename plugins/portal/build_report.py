@@ -65,32 +65,40 @@ def _write_report(province: ProvinceResult, path: Path, sites_now) -> None:
 
 def _publishing(started: float, site: SiteResult) -> dict:
     """The site's search index after this run (``tim_kiem``, one of :data:`SEARCH_STATES`), when the build
-    began, when the site went online and when its new index was swapped in (ISO 8601, local time,
-    milliseconds; None when it did not happen in this run), and the seconds from the start to each: what
-    ``invoke bench`` reports as an edit's "online" and "searchable"."""
+    began, when the site went online, when its changed pages were first searchable (``tim_kiem_luc``: through
+    a supplement, :mod:`portal.search_supplement`, else the new index) and when its new whole index was
+    swapped in (``chi_muc_luc``) (ISO 8601, local time, milliseconds; None when it did not happen in this run),
+    and the seconds from the start to each: what ``invoke bench`` reports as an edit's "online" and
+    "searchable"."""
     def moment(when: float) -> str | None:
         return dt.datetime.fromtimestamp(when).astimezone().isoformat(timespec="milliseconds") if when else None
 
     def after(when: float) -> float | None:
         return round(when - started, 3) if when and started else None
 
+    searchable = site.supplemented_at or site.indexed_at
     return {"tim_kiem": site.search or ("dang-tao" if site.search_due else None), "bat_dau": moment(started),
-            "dang_luc": moment(site.published_at), "tim_kiem_luc": moment(site.indexed_at),
-            "giay_den_khi_dang": after(site.published_at), "giay_den_khi_tim_duoc": after(site.indexed_at)}
+            "dang_luc": moment(site.published_at), "tim_kiem_luc": moment(searchable),
+            "chi_muc_luc": moment(site.indexed_at), "giay_den_khi_dang": after(site.published_at),
+            "giay_den_khi_tim_duoc": after(searchable), "giay_den_khi_co_chi_muc": after(site.indexed_at)}
 
 
-def write_run(path: Path, command: str, started: float, online: float, searchable: float) -> None:
+def write_run(path: Path, command: str, started: float, online: float, searchable: float,
+              indexed: float | None = None) -> None:
     """Add to ``build-report.json`` what one command did as a whole (``lan_chay``): when it began, when the
-    last of its pages went online and when the last of its search indexes was in place (None: none this run),
-    and the seconds from its start to each. ``invoke bench`` reads an edit's "online" and "searchable" here."""
+    last of its pages went online, when the last of its changed pages was searchable and when the last of
+    its new indexes was in place (``indexed``; None: ``searchable``), and the seconds from its start to each
+    (None: none this run). ``invoke bench`` reads an edit's "online" and "searchable" here."""
     with _REPORT_WRITES:
         data = _read_report(path)
         if data:
-            _write_run(path, data, command, started, online, searchable)
+            _write_run(path, data, command, started, online, searchable, searchable if indexed is None else indexed)
 
 
-def _write_run(path: Path, data: dict, command: str, started: float, online: float, searchable: float) -> None:
-    run = SimpleNamespace(search="-", search_due="", published_at=online, indexed_at=searchable)
+def _write_run(path: Path, data: dict, command: str, started: float, online: float, searchable: float,
+               indexed: float) -> None:
+    run = SimpleNamespace(search="-", search_due="", published_at=online, supplemented_at=searchable,
+                          indexed_at=indexed)
     data["lan_chay"] = {"lenh": command, **{k: v for k, v in _publishing(started, run).items() if k != "tim_kiem"}}
     write_text(path, jsonfmt.dumps(data) + "\n")
 

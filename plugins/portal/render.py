@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, content_types, paths, search_bundle, staging, templating, timeline
+from . import check, content_types, paths, search_bundle, search_supplement, staging, templating, timeline
 from .problems import ERROR, WARNING, Problem, relpath
 from .project import Project
 
@@ -154,14 +154,23 @@ def pagefind_command() -> list[str]:
 
 def search_digest(site_out: Path) -> str:
     """Hash of every page Pagefind would index (path and bytes): equal digests give equal indexes."""
+    return search_pages(site_out)[0]
+
+
+def search_pages(site_out: Path) -> tuple[str, dict[str, str]]:
+    """(:func:`search_digest`, each indexed page's address → the digest of its indexed part), in one reading
+    of the pages; the second is what a search supplement compares (:mod:`portal.search_supplement`)."""
     digest = hashlib.sha1(" ".join(SEARCH_OPTIONS + sorted(f"{k}={v}" for k, v in SEARCH_ENV.items())).encode())
     digest.update(search_bundle.FORMAT.encode())
+    parts = {}
     for path in sorted(site_out.rglob("*.html")):
         data = path.read_bytes()
         if SEARCH_MARK in data:
-            digest.update(path.relative_to(site_out).as_posix().encode() + b"\0")
+            name = path.relative_to(site_out).as_posix()
+            digest.update(name.encode() + b"\0")
             digest.update(hashlib.sha1(data).digest())
-    return digest.hexdigest()
+            parts[name] = search_supplement.part_digest(data, SEARCH_MARK)
+    return digest.hexdigest(), parts
 
 
 def reuse_search(published: Path, site_out: Path) -> bool:
@@ -198,12 +207,16 @@ class SearchSlots:
     many as the build has workers, since one Pagefind leaves part of a core idle (the cold build's
     timeline, docs/performance.md); :meth:`widen` lets a caller raise the limit while it runs.
     Slot ``n`` also holds the lock file ``.pagefind-n.lock`` beside the sites (slot 0: ``.pagefind.lock``),
-    so builds of the same output folder in other processes share the slots."""
+    so builds of the same output folder in other processes share the slots. ``room`` (set by the build
+    while sites still render: :class:`portal.build.EarlyIndex`) is called with a Pagefind's expected MB once
+    its slot is taken, before it starts, and waits until the build's memory has room for it
+    (:func:`portal.memory.wait_for_room`)."""
 
     def __init__(self, limit: int = 1):
         self._free = threading.Condition()
         self._taken: set[int] = set()
         self.limit = max(1, limit)
+        self.room = None  # Callable[[float], object] | None
 
     def widen(self, limit: int) -> None:
         with self._free:
@@ -211,13 +224,15 @@ class SearchSlots:
             self._free.notify_all()
 
     @contextlib.contextmanager
-    def taken(self, folder: Path):
+    def taken(self, folder: Path, need_mb: float = 0.0):
         with self._free:
             self._free.wait_for(lambda: len(self._taken) < self.limit)
             slot = min(set(range(self.limit)) - self._taken)
             self._taken.add(slot)
         try:
             with _search_lock(folder, slot):
+                if self.room is not None and need_mb:
+                    self.room(need_mb)
                 yield slot
         finally:
             with self._free:

@@ -59,6 +59,15 @@ def make_reproducible(bundle: Path) -> bool:
     return changed
 
 
+def read_fragment(path: Path) -> dict:
+    """A page's fragment file (``fragment/<id>.pf_fragment``): gzip of the signature and the page's JSON."""
+    raw = path.read_bytes()
+    data = raw if raw.startswith(SIGNATURE) else gzip.decompress(raw)
+    if not data.startswith(SIGNATURE):
+        raise BundleFormatError(f"{path.name}: thiếu chữ ký {SIGNATURE.decode()}")
+    return json.loads(data[len(SIGNATURE):])
+
+
 def _read(path: Path):
     raw = path.read_bytes()
     data = raw if raw.startswith(SIGNATURE) else gzip.decompress(raw)

@@ -22,7 +22,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from . import render, search_bundle, staging, timeline
+from . import memory, render, search_bundle, search_supplement, staging, timeline
 from .problems import Problem
 from .project import Project
 
@@ -37,10 +37,12 @@ def command(settings) -> list[str]:
     return [str(configured)] if configured else render.pagefind_command()
 
 
-def index_site(project: Project, site_id: str, where: str, slots: render.SearchSlots | None = None) -> list[Problem]:
+def index_site(project: Project, site_id: str, where: str, slots: render.SearchSlots | None = None,
+               parts: dict[str, str] | None = None) -> list[Problem]:
     """Index ``output/<site_id>/`` and swap its new index in; the problems of a failure (the published index
     is then untouched). Pagefinds take the build's slots (:class:`render.SearchSlots`; default: one at a
-    time on the machine)."""
+    time on the machine). ``parts``: the indexed pages' digests (:func:`render.search_pages`), recorded with
+    the index for the next build's supplement (:func:`supplement`)."""
     site_out = project.output / site_id
     # Pagefind writes every file of the bundle; nearly all are already published (named by their content).
     # In memory, only the new ones are then copied to the disk (half a second of a 1,000-page site).
@@ -49,7 +51,8 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
     cmd = command(project.settings) + ["--site", str(site_out), "--output-path", str(bundle),
                                        *render.SEARCH_OPTIONS]
     try:
-        with (slots or render.SearchSlots()).taken(staging.folder(project.output)), \
+        need = memory.pagefind_mb(len(parts)) if parts else 0.0
+        with (slots or render.SearchSlots()).taken(staging.folder(project.output), need), \
                 timeline.span("index", site_id) as event:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     env={**os.environ, **render.SEARCH_ENV})
@@ -68,11 +71,15 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
         except (search_bundle.BundleFormatError, OSError, ValueError) as exc:
             return [Problem(where, 0, f"Không sắp xếp được chỉ mục tìm kiếm của Pagefind: {exc}", code="pagefind")]
         record = record_path(project, site_id)
+        ids = search_supplement.page_ids(bundle) if parts else {}
         try:
             with swapping(site_out / FOLDER):
+                search_supplement.retire(site_out / FOLDER)  # before the swap: never the new pages twice
                 swapped = swap_in(bundle, site_out / FOLDER, _read_record(record))
         except OSError as exc:
             return [_failed(where, f"không thay được chỉ mục đang dùng: {exc}")]
+        if parts:
+            swapped["trang"] = {page: [digest, ids[page]] for page, digest in sorted(parts.items()) if page in ids}
         _write_record(record, swapped)
         return []
     finally:
@@ -80,6 +87,24 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
         if bundle.parent != staging.folder(project.output):
             with contextlib.suppress(OSError):  # the scratch folder in memory goes with its last bundle
                 bundle.parent.rmdir()
+
+
+def supplement(project: Project, site_id: str, parts: dict[str, str]) -> bool:
+    """The pages of ``output/<site_id>/`` changed since its index was made, searchable at once through a
+    supplement (:mod:`portal.search_supplement`); whether one is now in force. Never raises: a supplement
+    that cannot be made leaves the search as it was until the whole index is swapped in."""
+    live = project.output / site_id / FOLDER
+    try:
+        with swapping(live):
+            recorded = (_read_record(record_path(project, site_id)) or {}).get("trang")
+            found = search_supplement.changes(recorded if isinstance(recorded, dict) else {}, parts)
+            if not found or not (found[0] or found[1]) or not (live / ENTRY).is_file():
+                return False
+            return search_supplement.make(live, project.output / site_id, *found, recorded,
+                                          command(project.settings) + render.SEARCH_OPTIONS,
+                                          {**os.environ, **render.SEARCH_ENV})
+    except Exception:  # noqa: BLE001 - a supplement is an optimisation: the whole index follows in any case
+        return False
 
 
 SEARCH_NICENESS = 10  # below the build's own processes: the pages going online first, the index after
@@ -128,7 +153,8 @@ def swap_in(bundle: Path, live: Path, record: dict | None) -> dict:
     once more); returns the record of this one. An index equal to the current one changes nothing, so a
     build that indexes the same pages again (``--force``) leaves the very same files."""
     files = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file())
-    present = sorted(p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file()) if live.is_dir() else []
+    present = sorted(name for name in (p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file())
+                     if not search_supplement.owns(name)) if live.is_dir() else []
     if record is None:
         record = {"current": present, "previous": []}
     if files != record["current"]:

@@ -4,6 +4,9 @@
      (copied under tong-hop/tim-kiem/<unit>/ by `invoke aggregate`) is merged into it, each tagged with the
      synthetic filter "Đơn vị" = the unit's id, and its results linked to the unit's own pages.
    - A unit whose index does not load is left out, and the page says which one; the others are still searched.
+   - Pages changed since this site's index was made are in a supplement (pagefind/bo-sung.json names it and the
+     pages of the index it replaces; plugins/portal/search_supplement.py): merged in, the replaced pages left
+     out of the results, so a search finds an edit as soon as it is published, before the index is made again.
    - Words written with đ/Đ are found by queries typed with d: the index holds their folded copy
      (portal/search_words.py); exact spellings keep Pagefind's diacritic bonus.
    - Titles, excerpts and names are written with textContent, never as HTML.
@@ -80,27 +83,45 @@
   var pagefind = null;
   var engine = null;
 
-  // One Pagefind instance with the given units merged in. Pagefind keeps a merged index that failed to load
-  // and then fails every search, so when one fails the instance is made again without it.
-  async function open(withUnits) {
+  // This site's supplement, or null: { index: its folder's address or '', replaced: the ids to leave out }.
+  async function supplement() {
+    try {
+      var response = await fetch(own.index + 'bo-sung.json', { cache: 'no-cache' });
+      var data = response.ok ? await response.json() : null;
+      var folder = data && typeof data.chi_muc === 'string' && /^bo-sung-[0-9a-f]+\/$/.test(data.chi_muc) ? data.chi_muc : '';
+      var replaced = data && Array.isArray(data.thay) ? data.thay.filter(function (id) { return typeof id === 'string'; }) : [];
+      return folder || replaced.length ? { index: folder ? own.index + folder : '', replaced: replaced } : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // One Pagefind instance with the given units (and this site's supplement) merged in. Pagefind keeps a merged
+  // index that failed to load and then fails every search, so when one fails the instance is made again without
+  // it (a supplement that fails is dropped with the pages it replaces: the index then answers as it was made).
+  async function open(withUnits, extra) {
     var options = { basePath: own.index, baseUrl: own.root, ranking: RANKING };
     if (province) { options.mergeFilter = {}; options.mergeFilter[UNIT] = own.id; }
     var instance = pagefind.createInstance(options);
     await instance.init();
     await instance.filters();  // fails now if this site's own index cannot load (then nothing can be searched)
-    var settled = await Promise.all(withUnits.map(function (u) {
-      var filter = {};
-      filter[UNIT] = u.id;
-      return withTimeout(instance.mergeIndex(u.index, { baseUrl: u.root, mergeFilter: filter, ranking: RANKING }), MERGE_TIMEOUT_MS)
+    function merge(index, root, id) {
+      var opts = { baseUrl: root, ranking: RANKING };
+      if (province) { opts.mergeFilter = {}; opts.mergeFilter[UNIT] = id; }
+      return withTimeout(instance.mergeIndex(index, opts), MERGE_TIMEOUT_MS)
         .then(function () { return true; }, function () { return false; });
-    }));
-    var failed = withUnits.filter(function (u, i) { return !settled[i]; });
-    if (failed.length) {
-      await instance.destroy();
-      var retry = await open(withUnits.filter(function (u, i) { return settled[i]; }));
-      return { instance: retry.instance, failed: failed.concat(retry.failed) };
     }
-    return { instance: instance, failed: [] };
+    var merging = withUnits.map(function (u) { return merge(u.index, u.root, u.id); });
+    if (extra && extra.index) { merging.push(merge(extra.index, own.root, own.id)); }
+    var settled = await Promise.all(merging);
+    var failed = withUnits.filter(function (u, i) { return !settled[i]; });
+    var extraFailed = !!(extra && extra.index) && !settled[withUnits.length];
+    if (failed.length || extraFailed) {
+      await instance.destroy();
+      var retry = await open(withUnits.filter(function (u, i) { return settled[i]; }), extraFailed ? null : extra);
+      return { instance: retry.instance, failed: failed.concat(retry.failed), extra: retry.extra };
+    }
+    return { instance: instance, failed: [], extra: extra };
   }
 
   function reportMissing(failed) {
@@ -126,6 +147,7 @@
 
   /* ---------- results ---------- */
   var found = [];
+  var replaced = {};  // ids of this site's indexed pages its supplement replaces
   var shown = 0;
   var searchId = 0;
   var terms = [];
@@ -241,7 +263,7 @@
       return;
     }
     if (id !== searchId) { return; }
-    found = response.results;
+    found = response.results.filter(function (r) { return !replaced[r.id]; });
     var scope = q ? ' cho «' + q + '»' : '';
     say(found.length ? 'Tìm thấy ' + found.length + ' kết quả' + scope + '.'
                      : 'Không tìm thấy kết quả nào' + scope + '. Hãy thử từ khóa khác hoặc bỏ bớt bộ lọc.');
@@ -267,9 +289,11 @@
   async function start() {
     say('Đang tải bộ tìm kiếm…');
     try {
+      var loading = supplement();
       pagefind = await import(own.index + 'pagefind.js');
-      var opened = await open(units);
+      var opened = await open(units, await loading);
       engine = opened.instance;
+      (opened.extra ? opened.extra.replaced : []).forEach(function (id) { replaced[id] = true; });
       reportMissing(opened.failed);
       await fillKinds();
     } catch (e) {
