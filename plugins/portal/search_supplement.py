@@ -105,8 +105,9 @@ def make(live: Path, site_out: Path, pages: list[str], replaced: list[str], reco
         return False
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            scratch.parent.rmdir()  # the scratch folder in memory goes with its last use
+        if scratch.parent != staging.folder(site_out.parent):
+            with contextlib.suppress(OSError):
+                scratch.parent.rmdir()  # the scratch folder in memory goes with its last use
 
 
 def retire(live: Path) -> None:
