@@ -119,7 +119,11 @@ def _search_line(result) -> str:
     """When the new search indexes were ready, or which failed (their last good index stays)."""
     failed = [s.site_id for s in result.search_failed]
     indexed = [s for s in result.sites if s.indexed_at]
+    supplemented = [s for s in result.sites if s.supplemented_at]
     parts = []
+    if supplemented:
+        parts.append(f"Trang vừa sửa đã tìm được lúc {_clock(max(s.supplemented_at for s in supplemented))} "
+                     f"(chỉ mục bổ sung: {', '.join(s.site_id for s in supplemented)}).")
     if indexed:
         parts.append(f"Tìm kiếm sẵn sàng lúc {_clock(max(s.indexed_at for s in indexed))} "
                      f"(chỉ mục mới: {', '.join(s.site_id for s in indexed)}).")

@@ -218,6 +218,8 @@ def test_build_with_aggregate_puts_an_edit_online_province_wide_before_indexing_
     assert "Đã đăng lúc " in out and ": so-tu-phap, dong-son." in out
     assert out.index("Đã đăng lúc ") < out.index("Tìm kiếm sẵn sàng lúc ") < out.index("Xem: ")
     assert "(chỉ mục mới: so-tu-phap)" in out
+    assert "Trang vừa sửa đã tìm được lúc " in out and "(chỉ mục bổ sung: so-tu-phap)." in out
+    assert out.index("Trang vừa sửa đã tìm được lúc ") < out.index("Tìm kiếm sẵn sàng lúc ")
     output = root / "output"
     for page in ("so-tu-phap/tin-tuc/index.html", "dong-son/tong-hop/tin-tuc/index.html"):
         assert "Nhãn lồng Hưng Yên" in (output / page).read_text(encoding="utf-8"), page
