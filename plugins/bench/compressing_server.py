@@ -9,11 +9,8 @@ body is before compression (:data:`RAW_LENGTH`), so the same visit gives both fi
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import gzip
 import http.server
-import threading
 from pathlib import Path
 
 LEVEL = 5  # gzip_comp_level in the guide's nginx configuration
@@ -66,16 +63,9 @@ class _Body:
         self.data = b""
 
 
-@contextlib.contextmanager
 def serve(directory: Path):
-    """Serve ``directory`` on a free port of 127.0.0.1 (threaded), compressing as the guide does; yields the
-    base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_Handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Serve ``directory`` on a free port of 127.0.0.1, compressing as the guide does; a context manager
+    yielding the base URL."""
+    from quality.accessibility import serve as serve_files
+
+    return serve_files(directory, _Handler)

@@ -284,9 +284,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path):
-    """Serve ``directory`` on a free port of 127.0.0.1 (threaded); yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(directory))
+def serve(directory: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] | None = None):
+    """Serve ``directory`` on a free port of 127.0.0.1 (threaded) with ``handler_class`` (default: the files as
+    they are, quietly); yields the base URL."""
+    handler = functools.partial(handler_class or _Quiet, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
