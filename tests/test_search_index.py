@@ -270,7 +270,7 @@ def test_the_bundle_made_in_memory_or_beside_output_publishes_the_same_index(roo
 
 
 def test_a_site_is_indexed_as_soon_as_it_is_published_while_others_still_render(tmp_path, monkeypatch):
-    """Stage 6 begins during stage 4 (build.EarlyIndex): the render workers leave part of the cores idle, so
+    """Stage 6 begins during stage 4 (indexing.EarlyIndex): the render workers leave part of the cores idle, so
     the first site published is indexed while the next ones still render, and its pages were online first."""
     from portal import timeline
 

@@ -29,8 +29,8 @@ from . import (
     crashes,
     history,
     incremental,
+    indexing,
     listing,
-    memory,
     province_index,
     render,
     schedule,
@@ -111,7 +111,7 @@ class ProvinceResult:
     # aggregation that may follow reads instead of reading them again (compliance.engine.read_province).
     checks: dict = field(default_factory=dict, repr=False)
     # The search indexes begun while the sites still rendered (EarlyIndex), finished by index_published.
-    indexing: EarlyIndex | None = field(default=None, repr=False)
+    indexing: indexing.EarlyIndex | None = field(default=None, repr=False)
     # Sites published whose search index and publish record are still to be written (index_published).
     pending: list[tuple[SitePlan, SiteResult]] = field(default_factory=list, repr=False)
 
@@ -174,7 +174,7 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
     ``now`` (default: the clock, Vietnam time) decides which items are due; given, it is also the
     evaluation date (``invoke build --as-of``). ``force`` renders every selected site and page again.
     ``published(result)``, when given, is called once every site is online (``invoke build`` prints the
-    time). Each site's search index is begun as soon as that site is published (:class:`EarlyIndex`); the
+    time). Each site's search index is begun as soon as that site is published (:class:`indexing.EarlyIndex`); the
     build waits for them in stage 6, or with ``index=False`` leaves stage 6 to the caller, who calls
     :func:`index_published` once it has published what else it publishes (``invoke build --aggregate``: the
     provincial aggregate). One build at a time per project (:mod:`portal.lock`)."""
@@ -195,7 +195,7 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
         # 4. Render the others in worker processes; one thread swaps each in as it arrives (last good index
         #    kept) and stage 6 begins at once for it, beside the render workers (EarlyIndex).
         tasks = [plan.task for plan in plans if plan.task]
-        early = EarlyIndex(jobs, len(tasks)) if search and tasks else None
+        early = indexing.EarlyIndex(_workers(jobs, len(tasks))) if search and tasks else None
         with timeline.span("render"):
             rendered = render_sites(tasks, jobs, early)
         if early:
@@ -224,45 +224,10 @@ def index_published(project: Project, result: ProvinceResult, jobs: int = 0) -> 
         early, result.indexing = result.indexing, None
         plans, rendered = [plan for plan, _ in pending], [site for _, site in pending]
         begun = early.finish() if early else False
-        if index_sites([plan.task for plan in plans], rendered, jobs) or begun:
+        tasks = [plan.task for plan in plans]
+        if indexing.index_sites(tasks, rendered, _workers(jobs, len(tasks))) or begun:
             write_report(result, project.output / REPORT_NAME, result.found)
         remember_published(project, plans, rendered)
-
-
-class EarlyIndex:
-    """Stage 6 begun during stage 4: each site is indexed as soon as it is published, one Pagefind at a time
-    while the render workers still run (they leave part of both cores idle: the cold build's timeline in
-    docs/performance.md), as many as the build has workers once every site is online (:meth:`finish`).
-    A site's own pages are online before its index is made; the last good index stays until the swap.
-    While sites still render, a Pagefind starts only when the build's memory has room for it
-    (:mod:`portal.memory`, ``BUILD_MEMORY_MB``); after, whenever its slot is free."""
-
-    def __init__(self, jobs: int, count: int):
-        self.workers = _workers(jobs, count)
-        self.slots = render.SearchSlots(1)
-        self.slots.room = self._room
-        self.rendering = True
-        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="chi-muc")
-        self._begun: list[Future] = []
-
-    def _room(self, need_mb: float) -> None:
-        started = time.time()
-        if memory.wait_for_room(need_mb, lambda: self.rendering) >= memory.POLL and timeline.enabled():
-            timeline.record(os.environ[timeline.ENV], "memory", "", started, time.time())
-
-    def published(self, task: SiteTask, result: SiteResult) -> None:
-        """Called by the publishing thread once ``result``'s site is swapped in."""
-        if result.built and result.search_due:
-            self._begun.append(self._pool.submit(_index_one, task, result, self.slots))
-
-    def finish(self) -> bool:
-        """Every index begun, done (as many at once as there are workers from now on); whether any was."""
-        self.rendering = False
-        self.slots.widen(self.workers)
-        for future in self._begun:
-            future.result()
-        self._pool.shutdown()
-        return bool(self._begun)
 
 
 def select_sites(project: Project, site_ids: list[str] | None) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -557,7 +522,7 @@ def _render_site(task: SiteTask) -> SiteResult:
 def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
     """Stage 2 of a site, in the parent's publishing thread: the atomic swap of the new pages with the
     published search index linked in, and the page manifest. The index is made again after every site is
-    online (:class:`EarlyIndex`, right after this swap) unless no indexed page changed. Never raises."""
+    online (:class:`indexing.EarlyIndex`, right after this swap) unless no indexed page changed. Never raises."""
     if not result.staged:
         return result
     started = time.perf_counter()
@@ -592,49 +557,6 @@ def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
         result.seconds = round(result.seconds + time.perf_counter() - started, 3)
 
 
-def index_sites(tasks: list[SiteTask], results: list[SiteResult], jobs: int = 0) -> bool:
-    """Stage 6: the Pagefind index of every published site whose indexed pages changed, each swapped in
-    atomically as soon as it is made. Pagefind leaves part of a core idle (its single-threaded stages), so
-    as many run at once as the build has workers (``jobs``; ~280 MB each per 1,000 pages), each holding a
-    slot's lock file so that other builds of the same output share the slots (:class:`render.SearchSlots`).
-    A failure is the site's problem; its last good index stays. Returns whether any site was indexed or failed."""
-    due = [(task, result) for task, result in zip(tasks, results, strict=True)
-           if result.built and result.search_due and result.search != "loi"]  # failed early: next build tries
-    if not due:
-        return False
-    workers = _workers(jobs, len(due))
-    slots = render.SearchSlots(workers)
-    if workers == 1:
-        for task, result in due:
-            _index_one(task, result, slots)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as indexer:
-            for future in [indexer.submit(_index_one, task, result, slots) for task, result in due]:
-                future.result()
-    return True
-
-
-def _index_one(task: SiteTask, result: SiteResult, slots: render.SearchSlots) -> None:
-    """One site of :func:`index_sites`, in a thread of the parent. Never raises."""
-    site_id, project = task.site_dir.name, task.project
-    where = relpath(task.site_dir, project.root)
-    try:
-        # The pages changed since the published index was made: searchable now, the whole index after.
-        if result.search_parts and search_index.supplement(project, site_id, result.search_parts):
-            result.supplemented_at = time.time()
-        problems = search_index.index_site(project, site_id, where, slots, result.search_parts)
-    except Exception as exc:  # noqa: BLE001 - an unexpected failure of our own: the site's problem
-        problems = [crashes.problem(project.root, where, exc, "tim-kiem")]
-    if problems:
-        result.problems += problems
-        result.search = "loi"
-        return
-    result.search, result.indexed_at = "moi", time.time()
-    incremental.record_search(incremental.manifest_path(project.folder("build"), site_id),
-                              project.output / site_id, result.search_due)
-    result.search_due, result.search_parts = "", None
-
-
 def _crashed(task: SiteTask, result: SiteResult, exc: Exception) -> SiteResult:
     problem = crashes.problem(task.project.root, relpath(task.site_dir, task.project.root), exc, "xay-dung")
     result.problems.append(problem)
@@ -647,9 +569,9 @@ def _crash_log(task: SiteTask) -> Path:
     return crashes.log_path(task.project.root, f"{relpath(task.site_dir, task.project.root)}.xay-dung")
 
 
-def render_sites(tasks: list[SiteTask], jobs: int, early: EarlyIndex | None = None) -> list[SiteResult]:
+def render_sites(tasks: list[SiteTask], jobs: int, early: indexing.EarlyIndex | None = None) -> list[SiteResult]:
     """Render in worker processes while one thread publishes each site as it arrives (its search index is
-    begun as soon as it is published, beside the render workers: :class:`EarlyIndex`)."""
+    begun as soon as it is published, beside the render workers: :class:`indexing.EarlyIndex`)."""
     if not tasks:
         return []
     finishing: dict[int, Future] = {}
@@ -667,7 +589,7 @@ def render_sites(tasks: list[SiteTask], jobs: int, early: EarlyIndex | None = No
         return [finishing[index].result() for index in range(len(tasks))]
 
 
-def _publish(task: SiteTask, result: SiteResult, early: EarlyIndex | None) -> SiteResult:
+def _publish(task: SiteTask, result: SiteResult, early: indexing.EarlyIndex | None) -> SiteResult:
     result = publish_site(task, result)
     if early is not None:
         early.published(task, result)

@@ -1,7 +1,7 @@
 """Index a published site for search (Pagefind) and swap the new index in atomically.
 
 A build publishes a site first, with its last good index still in place, and indexes it after
-(:func:`portal.build.index_sites`). Pagefind reads the published pages and writes its bundle into the
+(:func:`portal.indexing.index_sites`). Pagefind reads the published pages and writes its bundle into the
 staging folder (:mod:`portal.staging`); the bundle then joins ``output/<site>/pagefind/``. Every file of a
 bundle but ``pagefind-entry.json`` is named by its content's hash (or, like ``pagefind.js``, is the same for
 one Pagefind version), so the new files are added beside the published ones and the entry, the one file
