@@ -199,11 +199,11 @@ def test_search_index_is_reused_only_while_indexed_pages_are_unchanged(tmp_path)
     (site / "tin-tuc").mkdir(parents=True)
     (site / "tin-tuc" / "a.html").write_text('<main data-pagefind-body><p>xin chào</p></main>', encoding="utf-8")
     (site / "index.html").write_text("<p>trang chủ</p>", encoding="utf-8")
-    first = render.search_digest(site)
+    first = render.search_pages(site)[0]
     (site / "index.html").write_text("<p>trang chủ đã đổi</p>", encoding="utf-8")  # not indexed
-    assert render.search_digest(site) == first
+    assert render.search_pages(site)[0] == first
     (site / "tin-tuc" / "a.html").write_text('<main data-pagefind-body><p>xin chào bạn</p></main>', encoding="utf-8")
-    assert render.search_digest(site) != first
+    assert render.search_pages(site)[0] != first
     published, fresh = tmp_path / "published", tmp_path / "fresh"
     assert not render.reuse_search(published, fresh)  # nothing published yet
     (published / "pagefind" / "fragment").mkdir(parents=True)

@@ -152,14 +152,10 @@ def pagefind_command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def search_digest(site_out: Path) -> str:
-    """Hash of every page Pagefind would index (path and bytes): equal digests give equal indexes."""
-    return search_pages(site_out)[0]
-
-
 def search_pages(site_out: Path) -> tuple[str, dict[str, str]]:
-    """(:func:`search_digest`, each indexed page's address → the digest of its indexed part), in one reading
-    of the pages; the second is what a search supplement compares (:mod:`portal.search_supplement`)."""
+    """(the hash of every page Pagefind would index, path and bytes: equal digests give equal indexes; each
+    indexed page's address → the digest of its indexed part, what a search supplement compares:
+    :mod:`portal.search_supplement`), in one reading of the pages."""
     digest = hashlib.sha1(" ".join(SEARCH_OPTIONS + sorted(f"{k}={v}" for k, v in SEARCH_ENV.items())).encode())
     digest.update(search_bundle.FORMAT.encode())
     parts = {}
@@ -203,12 +199,12 @@ def forget_rendered_content() -> None:
 
 
 class SearchSlots:
-    """How many Pagefind runs of one build may overlap: stage 6 (:func:`portal.build.index_sites`) runs as
+    """How many Pagefind runs of one build may overlap: stage 6 (:func:`portal.indexing.index_sites`) runs as
     many as the build has workers, since one Pagefind leaves part of a core idle (the cold build's
     timeline, docs/performance.md); :meth:`widen` lets a caller raise the limit while it runs.
     Slot ``n`` also holds the lock file ``.pagefind-n.lock`` beside the sites (slot 0: ``.pagefind.lock``),
     so builds of the same output folder in other processes share the slots. ``room`` (set by the build
-    while sites still render: :class:`portal.build.EarlyIndex`) is called with a Pagefind's expected MB once
+    while sites still render: :class:`portal.indexing.EarlyIndex`) is called with a Pagefind's expected MB once
     its slot is taken, before it starts, and waits until the build's memory has room for it
     (:func:`portal.memory.wait_for_room`)."""
 

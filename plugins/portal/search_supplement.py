@@ -101,7 +101,7 @@ def make(live: Path, site_out: Path, pages: list[str], replaced: list[str], reco
         write_manifest(live, {"chi_muc": f"{name}/" if name else "", "thay": replaced})
         _prune(live, keep=before)
         return True
-    except (OSError, subprocess.SubprocessError, ValueError):
+    except (OSError, subprocess.SubprocessError, ValueError, search_bundle.BundleFormatError):
         return False
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
