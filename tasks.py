@@ -526,7 +526,8 @@ def _build_and_aggregate(project: Project, site, jobs: int, search: bool, force:
             online_at = time.time()
             _published(_online(units, aggregated))
             indexing.result()
-        index_published(project, aggregated)
+        # build-report.json, not on the way to online: both builds of the run in one report.
+        index_published(project, aggregated, report=_online(units, aggregated, report=True))
         # The province-wide search reads a copy of each unit's index: the new ones replace theirs at once.
         refresh_search(project, [s.site_id for s in units.sites if s.indexed_at], dt.datetime.now().replace(
             microsecond=0))
@@ -561,12 +562,17 @@ def _searchable(*results) -> float:
     return max([s.supplemented_at or s.indexed_at for r in results for s in r.sites] or [0.0])
 
 
-def _online(*results):
-    """One result standing for several builds of one run: what ``_published`` prints."""
+def _online(*results, report: bool = False):
+    """One result standing for several builds of one run: what ``_published`` prints; with ``report``, with
+    their problems, start and sites found too, as build-report.json gives it."""
     from portal.build import ProvinceResult
 
     sites = {s.site_id: s for r in results for s in r.sites}  # a site built twice: its last build
-    return ProvinceResult(list(sites.values()), [])
+    if not report:
+        return ProvinceResult(list(sites.values()), [])
+    return ProvinceResult(sorted(sites.values(), key=lambda s: s.site_id), [p for r in results for p in r.problems],
+                          min(r.started for r in results if r.started) if any(r.started for r in results) else 0.0,
+                          sorted({f for r in results for f in r.found}))
 
 
 LOCKS = (("requirements-dev.txt", "requirements-dev.lock", ()),

@@ -104,6 +104,37 @@ def test_leftovers_of_older_versions_are_removed(tmp_path):
     assert list(staging.folder(out).iterdir()) == []
 
 
+def test_the_replaced_version_is_removed_once_every_page_is_online(tmp_path):
+    """Publishing swaps the new site in and leaves the version it replaced in the staging folder; stage 6
+    (after the provincial aggregate, with ``invoke build --aggregate``) removes it. Publishing the same site
+    again before then removes the older one first."""
+    from portal import render
+    from portal.build import build_province, index_published
+
+    root = copy_case("basic", tmp_path)
+    project = project_at(root)
+    assert build(root, ["so-mau"]).sites[0].built
+    news = next((root / "content" / "so-mau" / "tin-tuc").glob("*.md"))
+    news.write_text(news.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    result = build_province(project, ["so-mau"], jobs=1, search=False, index=False)
+    retired = staging.retired_folder(root / "output" / "so-mau")
+    assert result.sites[0].built and (retired / "index.html").is_file()  # online, the old version not yet gone
+    index_published(project, result)
+    assert not retired.exists()
+    again = tmp_path / "moi"
+    again.mkdir()
+    (again / "index.html").write_text("<p>bản mới</p>", encoding="utf-8")
+    render.publish(again, root / "output" / "so-mau", retire_later=True)
+    newer = tmp_path / "moi-hon"
+    newer.mkdir()
+    (newer / "index.html").write_text("<p>bản mới hơn</p>", encoding="utf-8")
+    render.publish(newer, root / "output" / "so-mau", retire_later=True)  # the retired one is still there
+    assert (retired / "index.html").read_text(encoding="utf-8") == "<p>bản mới</p>"
+    render.remove_retired(root / "output" / "so-mau")
+    assert not retired.exists() and (root / "output" / "so-mau" / "index.html").read_text(encoding="utf-8") == \
+        "<p>bản mới hơn</p>"
+
+
 def test_staging_is_beside_output_so_previews_and_copies_never_see_it(tmp_path):
     out = tmp_path / "output"
     assert staging.folder(out) == tmp_path / ".output.staging"

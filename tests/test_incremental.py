@@ -94,7 +94,9 @@ def test_body_edit_renders_only_that_page_and_matches_a_full_build(project, tmp_
     result = build(project)
     site = {s.site_id: s for s in result.sites}
     assert site["so-mau"].built and not site["so-mau"].skipped
-    assert site["so-mau"].rendered == 1 and site["so-mau"].reused > 20
+    # The item's page and the four feeds that carry it (the site's and its section's, Atom and RSS); every
+    # other section's feed is the published file, linked.
+    assert site["so-mau"].rendered == 5 and site["so-mau"].reused > 20
     assert site["so-hai"].skipped
     after = tree(project / "output" / "so-mau")
     changed = sorted(name for name in after if after[name] != before.get(name))
@@ -190,6 +192,40 @@ def test_template_analysis_is_stored_once_and_read_back(tmp_path):
     mtime = store.stat().st_mtime_ns
     again.save()               # nothing new analysed: not written again
     assert store.stat().st_mtime_ns == mtime
+
+
+def test_search_pages_read_again_only_the_pages_written_anew(tmp_path, monkeypatch):
+    """With its cache, search_pages gives what a full reading gives; a page linked from the published site
+    (the incremental writer's reuse) is not read again, a page written anew, or marked for the index only
+    now, is."""
+    import os
+
+    from portal import render
+
+    published, site, cache = tmp_path / "published", tmp_path / "site", tmp_path / "cache" / "s.search-pages.pickle"
+    for folder in (published, site):
+        (folder / "tin-tuc").mkdir(parents=True)
+    pages = {f"tin-tuc/{n}.html": f'<main data-pagefind-body><p>tin số {n}</p></main>' for n in range(5)}
+    pages["index.html"] = "<p>trang chủ</p>"
+    for name, text in pages.items():
+        (published / name).write_text(text, encoding="utf-8")
+        os.link(published / name, site / name)
+    assert render.search_pages(site, cache) == render.search_pages(site)
+    fresh = tmp_path / "site2"  # the next build: every page reused (linked) but one rendered anew
+    (fresh / "tin-tuc").mkdir(parents=True)
+    for name in pages:
+        os.link(published / name, fresh / name)
+    (fresh / "tin-tuc" / "3.html").unlink()
+    (fresh / "tin-tuc" / "3.html").write_text('<main data-pagefind-body><p>tin số 3, đã sửa</p></main>',
+                                               encoding="utf-8")
+    (fresh / "index.html").unlink()
+    (fresh / "index.html").write_text('<main data-pagefind-body><p>trang chủ</p></main>', encoding="utf-8")
+    read = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.relative_to(fresh).as_posix()) or real(self))
+    assert render.search_pages(fresh, cache) == render.search_pages(fresh)
+    assert sorted(set(read[:2])) == ["index.html", "tin-tuc/3.html"] and len(read) == 2 + len(pages)
+    assert "index.html" in render.search_pages(fresh, cache)[1]
 
 
 def test_search_index_is_reused_only_while_indexed_pages_are_unchanged(tmp_path):
@@ -338,7 +374,8 @@ def test_a_committed_body_edit_renders_that_page_and_the_compliance_pages_only(p
     result = build(project)
     site = {s.site_id: s for s in result.sites}
     assert site["so-hai"].skipped  # its files' evidence is unchanged
-    assert 1 < site["so-mau"].rendered <= 4 and site["so-mau"].reused > 20, site["so-mau"]
+    # the item's page, the four feeds that carry it, and the compliance pages (at most three)
+    assert 5 < site["so-mau"].rendered <= 8 and site["so-mau"].reused > 20, site["so-mau"]
     after = tree(project / "output" / "so-mau")
     pages = sorted(n for n in after if n.endswith(".html") and after[n] != before.get(n))
     assert pages[0].startswith("tin-tuc/") and all(p.startswith("tuan-thu/") for p in pages[1:]), pages

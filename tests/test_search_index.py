@@ -231,8 +231,14 @@ def test_build_with_aggregate_puts_an_edit_online_province_wide_before_indexing_
     assert (copy / "pagefind-entry.json").read_bytes() == (unit / "pagefind-entry.json").read_bytes()
     meta = json.loads((unit / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["vi"]["hash"]
     assert (copy / f"pagefind.{meta}.pf_meta").is_file()
-    run_times = json.loads((output / "build-report.json").read_text(encoding="utf-8"))["lan_chay"]
+    written = json.loads((output / "build-report.json").read_text(encoding="utf-8"))
+    run_times = written["lan_chay"]
     assert run_times["lenh"] == "build --aggregate"
+    # One report of the run: the unit and the provincial site both built by it (neither report of the two
+    # builds marks the other's sites as left from an earlier run), the others unchanged but in this run too.
+    assert {e["ma"]: e["lan_nay"] for e in written["cong"]} == {"so-tu-phap": True, "dong-son": True,
+                                                                 "xa-hoa-dong": True}, written["cong"]
+    assert written["thanh_cong"] and written["ca_tinh_thanh_cong"]
     # The unit's edited page is searchable (its supplement) once it is online, which may be before the
     # provincial aggregate is; the whole new index comes last.
     assert 0 < run_times["giay_den_khi_tim_duoc"] <= run_times["giay_den_khi_co_chi_muc"]

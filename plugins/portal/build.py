@@ -114,6 +114,7 @@ class ProvinceResult:
     indexing: indexing.EarlyIndex | None = field(default=None, repr=False)
     # Sites published whose search index and publish record are still to be written (index_published).
     pending: list[tuple[SitePlan, SiteResult]] = field(default_factory=list, repr=False)
+    reported: bool = False  # build-report.json holds this result (else index_published writes it)
 
     @property
     def ok(self) -> bool:
@@ -177,7 +178,8 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
     time). Each site's search index is begun as soon as that site is published (:class:`indexing.EarlyIndex`); the
     build waits for them in stage 6, or with ``index=False`` leaves stage 6 to the caller, who calls
     :func:`index_published` once it has published what else it publishes (``invoke build --aggregate``: the
-    provincial aggregate). One build at a time per project (:mod:`portal.lock`)."""
+    provincial aggregate), and with it the writing of ``build-report.json``, which is not on the way to
+    that. One build at a time per project (:mod:`portal.lock`)."""
     started = time.time()
     with build_lock(project.root):
         with timeline.span("start"):
@@ -202,7 +204,7 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
             early.rendering = False  # the workers are gone: an index waiting for memory may start
         # 5. The province index and the machine-readable report, in a stable order: every site is online.
         with timeline.span("results"):
-            result = write_results(project, found, problems, plans, rendered, started)
+            result = write_results(project, found, problems, plans, rendered, started, report=index)
         result.pending = list(zip([plan for plan in plans if plan.task], rendered, strict=True))
         result.checks = {sid: c for sid, c in checks.items() if c.sections is None}
         result.indexing = early
@@ -214,20 +216,28 @@ def build_province(project: Project, site_ids: list[str] | None = None, *, jobs:
         return result
 
 
-def index_published(project: Project, result: ProvinceResult, jobs: int = 0) -> None:
+def index_published(project: Project, result: ProvinceResult, jobs: int = 0,
+                    report: ProvinceResult | None = None) -> None:
     """Stage 6 of :func:`build_province`: the search index of every site it published whose indexed pages
     changed, up to ``jobs`` at a time, each swapped in atomically (:func:`index_sites`), the report written
-    again; then the fingerprint each site was published with (a site whose index failed is built again
-    next time)."""
+    (again, when stage 5 wrote it and an index changed it); then the fingerprint each site was published
+    with (a site whose index failed is built again next time), and the versions of the sites it replaced are
+    removed (:func:`render.publish`, ``retire_later``). ``report``: the result the report is written
+    from, ``result`` by default (``invoke build --aggregate`` gives the units' and the provincial site's
+    builds as one, so neither marks the other's sites as not built in this run)."""
     with build_lock(project.root), timeline.span("index"):
         pending, result.pending = result.pending, []
         early, result.indexing = result.indexing, None
         plans, rendered = [plan for plan, _ in pending], [site for _, site in pending]
         begun = early.finish() if early else False
         tasks = [plan.task for plan in plans]
-        if indexing.index_sites(tasks, rendered, _workers(jobs, len(tasks))) or begun:
-            write_report(result, project.output / REPORT_NAME, result.found)
+        if indexing.index_sites(tasks, rendered, _workers(jobs, len(tasks))) or begun or not result.reported:
+            report = report or result
+            write_report(report, project.output / REPORT_NAME, report.found)
+            result.reported = True
         remember_published(project, plans, rendered)
+        for task in tasks:  # the versions the publishing replaced: every page of the run is online by now
+            render.remove_retired(task.output_dir / task.site_dir.name)
 
 
 def select_sites(project: Project, site_ids: list[str] | None) -> tuple[list[Path], list[Path], list[Problem]]:
@@ -422,12 +432,14 @@ def remember_published(project: Project, plans: list[SitePlan], rendered: list[S
 
 
 def write_results(project: Project, found: list[Path], problems: list[Problem], plans: list[SitePlan],
-                  rendered: list[SiteResult], started: float = 0.0) -> ProvinceResult:
-    """The province index page and ``build-report.json``; the result, sites in id order."""
+                  rendered: list[SiteResult], started: float = 0.0, report: bool = True) -> ProvinceResult:
+    """The province index page and (``report``) ``build-report.json``; the result, sites in id order."""
     results = sorted([p.unchanged for p in plans if p.unchanged] + rendered, key=lambda r: r.site_id)
     result = ProvinceResult(results, problems, started, [d.name for d in found])
     province_index.write(project.output, project.content)
-    write_report(result, project.output / REPORT_NAME, [d.name for d in found])
+    if report:
+        write_report(result, project.output / REPORT_NAME, result.found)
+        result.reported = True
     return result
 
 
@@ -531,7 +543,7 @@ def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
     try:
         indexed = ""  # the digest of the pages the index published with the site was made from
         if task.search:  # 3. Keep the last good index online; rebuild it after publishing if its pages changed.
-            search, parts = render.search_pages(tmp)
+            search, parts = render.search_pages(tmp, task.project.folder("build") / f"{site_id}.search-pages.pickle")
             if render.reuse_search(published, tmp):
                 indexed = (task.overrides.get("PORTAL_PAGE_DIGESTS") or {}).get("search", "")
             result.search, result.search_due = ("giu-nguyen", "") if indexed == search else ("", search)
@@ -542,7 +554,7 @@ def publish_site(task: SiteTask, result: SiteResult) -> SiteResult:
         else:
             result.search = "tat"
         with timeline.span("publish", site_id):
-            result.kept = render.publish(tmp, published)  # 4. Swap the new site in.
+            result.kept = render.publish(tmp, published, retire_later=True)  # 4. Swap the new site in.
         result.built, result.published_at = True, time.time()
         _crash_log(task).unlink(missing_ok=True)  # an earlier crash, now mended
         if result.pages is not None:

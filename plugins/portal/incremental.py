@@ -17,6 +17,9 @@ build instead of rendering them:
   digest of the value, or nothing more; only "is it defined" for a variable the template only tests
   with ``is defined``. Each plugin declares its variables from its ``register()`` (:mod:`portal.contract`).
 
+A feed is reused the same way (:meth:`IncrementalWriter.feed_key`): its file, the two digests and the
+body of each item it carries.
+
 Anything the key cannot vouch for is rendered as before: a template that includes a computed name, a
 context variable of unknown provenance, a keyword argument of an unknown type, no previous manifest,
 ``--force``. The manifest (key → files) is written by :mod:`portal.build` after a successful publish.
@@ -24,6 +27,7 @@ context variable of unknown provenance, a keyword argument of an unknown type, n
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -198,11 +202,18 @@ class IncrementalWriter(FeedWriter):
         self.stats = {"reused": 0, "rendered": 0, "uncached": 0}
         self._recording: list[str] | None = None
         self._values: dict[str, str] = {}
+        self._folders: set[str] = set()  # folders of the new build made for reused files
         summary = (settings or {}).get("SUMMARY_MAX_LENGTH")
         if summary is None or summary > SUMMARY_WORDS:
             self.previous = {}  # summaries longer than the digested start of a body: reuse nothing
         here = (settings or {}).get("PORTAL_PROJECT")
         self.contract = here.contract if here else contract.Contract(())
+        # How each declared context variable is keyed, by name, the first declaration's (as
+        # Contract.context_variable finds it): a page looks up every name it reads.
+        self._kinds: dict[str, Incremental] = {}
+        for declared in self.contract.declarations:
+            for variable in declared.context:
+                self._kinds.setdefault(variable.name, variable.incremental)
         self.reads = template_reads(here.folder("jinja") / "template-reads.pickle") if here else TemplateReads()
 
     # -- the key -------------------------------------------------------------------------------
@@ -215,8 +226,7 @@ class IncrementalWriter(FeedWriter):
                  sorted((k, len(v), _records_digest(v)) for k, v in (paginated or {}).items()),
                  self.digests.get("build"), self.digests.get("site_content")]
         for var in sorted(names):
-            declared = self.contract.context_variable(var)
-            kind = declared.incremental if declared else None
+            kind = self._kinds.get(var)
             if var in kwargs:
                 value = self._value(kwargs[var])
                 if value is None:
@@ -272,6 +282,19 @@ class IncrementalWriter(FeedWriter):
             self._values[var] = hashlib.sha1(data).hexdigest()
         return self._values[var]
 
+    def feed_key(self, elements, context, path, url, feed_type, feed_title) -> str | None:
+        """A feed's key: its file, address, type and title, the build and ``site_content`` digests (which
+        items, in which order, with which titles, dates and addresses) and the body of each item it carries
+        (Atom gives the whole content, RSS the summary). None when an item is not one of the site's
+        documents (the provincial aggregate's merged news): such a feed is always written."""
+        shown = elements[: self.settings.get("FEED_MAX_ITEMS")]
+        items = [self._value(item) if isinstance(item, Content) else None for item in shown]
+        if any(item is None for item in items):
+            return None
+        # The site's addresses (SITEURL, the feed domain) come from its site.yaml: part of the build digest.
+        return _sha("feed", path, url, feed_type, feed_title, self.digests.get("build"),
+                    self.digests.get("site_content"), *items)
+
     # -- reuse or render ------------------------------------------------------------------------
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
@@ -279,14 +302,29 @@ class IncrementalWriter(FeedWriter):
             return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                       override_output, url, **kwargs)
         key = self.page_key(name, template, context, relative_urls, paginated, template_name, url, kwargs)
+        return self._reuse_or(key, lambda: super(IncrementalWriter, self).write_file(
+            name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs))
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None):
+        """Pelican's feed, or the published file when the feed's key is unchanged: most feeds of a site
+        (one per section) do not carry the item an edit changed, and making one costs a summary and the
+        whole content of each of its items. Returns None (Pelican's generators ignore the feed object)."""
+        if not self.enabled or not path:
+            return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        key = self.feed_key(elements, context, path, url, feed_type, feed_title)
+        return self._reuse_or(key, lambda: super(IncrementalWriter, self).write_feed(
+            elements, context, path, url, feed_type, override_output, feed_title))
+
+    def _reuse_or(self, key: str | None, write) -> None:
+        """Hard-link the files published under ``key``, else ``write()`` them and remember them under it."""
         if key is not None and self._reuse(self.previous.get(key)):
             self.pages[key] = self.previous[key]
             self.stats["reused"] += 1
             return None
         self._recording = []
         try:
-            super().write_file(name, template, context, relative_urls, paginated, template_name,
-                               override_output, url, **kwargs)
+            write()
         finally:
             written, self._recording = self._recording, None
         self.stats["rendered" if key is not None else "uncached"] += 1
@@ -295,23 +333,26 @@ class IncrementalWriter(FeedWriter):
         return None
 
     def _reuse(self, files: list[str] | None) -> bool:
-        """Hard-link the published ``files`` into this build; False (and nothing left behind) if one is gone."""
+        """Hard-link the published ``files`` into this build; False (and nothing left behind) if one is gone
+        or already written (``os.link`` never replaces a file)."""
         if not files or self.published is None:
             return False
         made = []
         for rel in files:
-            source, target = self.published / rel, Path(self.output_path) / rel
+            source, target = os.path.join(self.published, rel), os.path.abspath(os.path.join(self.output_path, rel))
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if target.exists():
-                    raise FileExistsError(rel)
+                folder = os.path.dirname(target)
+                if folder not in self._folders:
+                    os.makedirs(folder, exist_ok=True)
+                    self._folders.add(folder)
                 os.link(source, target)
             except OSError:
                 for path in made:
-                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
                 return False
             made.append(target)
-            self._written_files.add(os.path.abspath(target))
+            self._written_files.add(target)
         return True
 
     def _open_w(self, filename, encoding, override=False):

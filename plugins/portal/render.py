@@ -14,6 +14,7 @@ import io
 import logging
 import os
 import shutil
+import stat
 import sys
 import threading
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 
 from . import check, content_types, paths, search_bundle, search_supplement, staging, templating, timeline
+from .cache import read_pickle, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 from .project import Project
 
@@ -128,6 +130,7 @@ def run_pelican(project: Project, checked: check.SiteCheck, output: Path,
             for r in collector.records], run.writer
 
 
+SEARCH_PAGES_FORMAT = 1  # of the cache of search_pages()
 SEARCH_MARK = b"data-pagefind-body"  # the theme marks what Pagefind indexes; other pages are skipped
 SEARCH_OPTIONS = ["--keep-index-url", "--silent", "--force-language", "vi"]
 # Pagefind splits its word index into chunks of about this many word positions (default 20,000), and a query
@@ -152,20 +155,36 @@ def pagefind_command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def search_pages(site_out: Path) -> tuple[str, dict[str, str]]:
+def search_pages(site_out: Path, cache: Path | None = None) -> tuple[str, dict[str, str]]:
     """(the hash of every page Pagefind would index, path and bytes: equal digests give equal indexes; each
     indexed page's address → the digest of its indexed part, what a search supplement compares:
-    :mod:`portal.search_supplement`), in one reading of the pages."""
+    :mod:`portal.search_supplement`), in one reading of the pages.
+
+    ``cache`` keeps what was read of each page under its file's identity (inode, device, size, mtime): a
+    page the incremental writer reused is a hard link to the published file, read when it was written, so
+    only the pages rendered anew are read (the ctime is not part of it: linking a file changes it)."""
     digest = hashlib.sha1(" ".join(SEARCH_OPTIONS + sorted(f"{k}={v}" for k, v in SEARCH_ENV.items())).encode())
     digest.update(search_bundle.FORMAT.encode())
-    parts = {}
+    stored = read_pickle(cache, {}) if cache else {}
+    known = stored.get("trang", {}) if isinstance(stored, dict) and stored.get("dang") == SEARCH_PAGES_FORMAT else {}
+    seen, parts = {}, {}
     for path in sorted(site_out.rglob("*.html")):
-        data = path.read_bytes()
-        if SEARCH_MARK in data:
-            name = path.relative_to(site_out).as_posix()
+        name = path.relative_to(site_out).as_posix()
+        st = path.stat()
+        identity = (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
+        entry = known.get(name)
+        if entry is None or entry[0] != identity:
+            data = path.read_bytes()
+            marked = SEARCH_MARK in data
+            entry = (identity, hashlib.sha1(data).digest() if marked else b"",
+                     search_supplement.part_digest(data, SEARCH_MARK) if marked else "")
+        seen[name] = entry
+        if entry[1]:
             digest.update(name.encode() + b"\0")
-            digest.update(hashlib.sha1(data).digest())
-            parts[name] = search_supplement.part_digest(data, SEARCH_MARK)
+            digest.update(entry[1])
+            parts[name] = entry[2]
+    if cache and seen != known:
+        write_pickle(cache, {"dang": SEARCH_PAGES_FORMAT, "trang": seen})
     return digest.hexdigest(), parts
 
 
@@ -256,33 +275,51 @@ def keep_unchanged(new: Path, dest: Path) -> int:
     if not dest.is_dir():
         return 0
     kept = 0
-    for folder, _, files in os.walk(new):
+    base_new, base_dest = str(new), str(dest)
+    for folder, _, files in os.walk(base_new):
+        inside = os.path.relpath(folder, base_new)
+        published = base_dest if inside == "." else os.path.join(base_dest, inside)
         for name in files:
-            fresh = Path(folder) / name
-            old = dest / fresh.relative_to(new)
-            if not old.is_file():
+            fresh, old = os.path.join(folder, name), os.path.join(published, name)
+            try:
+                old_stat = os.stat(old)
+            except OSError:
                 continue
-            old_stat, fresh_stat = old.stat(), fresh.stat()
+            if not stat.S_ISREG(old_stat.st_mode):
+                continue
+            fresh_stat = os.stat(fresh)
             if (old_stat.st_ino, old_stat.st_dev) == (fresh_stat.st_ino, fresh_stat.st_dev):
                 kept += 1  # already a link to the published file (a page reused by portal.incremental)
                 continue
             if old_stat.st_size == fresh_stat.st_size and filecmp.cmp(old, fresh, False):
-                link = fresh.with_name(f".lnk-{name}")
+                link = os.path.join(folder, f".lnk-{name}")
                 os.link(old, link)
                 os.replace(link, fresh)
                 kept += 1
     return kept
 
 
-def publish(new: Path, dest: Path) -> int:
-    """Replace ``dest`` by ``new`` (two renames on one file system), keeping unchanged files' inodes."""
+def publish(new: Path, dest: Path, retire_later: bool = False) -> int:
+    """Replace ``dest`` by ``new`` (two renames on one file system), keeping unchanged files' inodes.
+
+    The previous version is removed at once, or, with ``retire_later``, left in the staging folder until
+    :func:`remove_retired` (the build calls it once every page of the run is online: removing thousands of
+    files is not on the way there; a build killed meanwhile leaves it to the next one's
+    ``staging.remove_stale``)."""
     kept = keep_unchanged(new, dest)
     old = staging.retired_folder(dest)
+    clear(old)  # a version this process retired earlier and has not removed yet
     if dest.exists():
         os.replace(dest, old)
     os.replace(new, dest)
-    clear(old)
+    if not retire_later:
+        clear(old)
     return kept
+
+
+def remove_retired(dest: Path) -> None:
+    """Remove the version of ``dest`` that :func:`publish` left with ``retire_later``."""
+    clear(staging.retired_folder(dest))
 
 
 def clear(path: Path) -> None:
