@@ -80,13 +80,14 @@ def test_every_setting_and_context_variable_is_declared():
 
 def test_each_plugin_declares_from_its_register():
     declared = project_at(ROOT).contract
-    assert [d.plugin for d in declared.declarations] == ["portal", "compliance", "aggregate", "quality"]
+    assert [d.plugin for d in declared.declarations] == ["portal", "compliance", "aggregate", "quality", "editor"]
     kinds = {v.name: v.incremental for d in declared.declarations for v in d.context}
     assert kinds["TUAN_THU"] is contract.Incremental.OTHER_SITES
     assert kinds["TONG_HOP"] is kinds["KHA_NANG_TIEP_CAN"] is contract.Incremental.VALUE
     assert kinds["PORTAL_DOCUMENTS"] is contract.Incremental.ALWAYS
     folders = {f.name: f for f in declared.folders()}
     assert folders["tong-hop"].setting == "AGGREGATE_STATE_DIR" and folders["kiem-tra"].setting == "QUALITY_STATE_DIR"
+    assert folders["bien-tap"].default == ".cache/bien-tap"
 
 
 def test_an_undeclared_name_is_found(tmp_path):

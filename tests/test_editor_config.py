@@ -249,3 +249,27 @@ def test_config_text_is_the_same_with_libyaml_as_with_pyyaml():
         site, _ = sites.load(site_dir, ROOT)
         generated = config.site_config(site.config).config
         assert admin.dump_config(generated) == admin.dump_config(generated, yaml.SafeDumper), site_dir.name
+
+
+def test_config_text_is_kept_under_the_digest_of_the_configuration(tmp_path, monkeypatch):
+    """config.yml's text comes back from the editor's folder while the configuration is the same (the
+    emitter is not run again); a changed configuration, or a kept file that is damaged or not writable,
+    gives the text made anew."""
+    from portal import sites
+
+    site, _ = sites.load(ROOT / "content" / sorted(p.name for p in (ROOT / "content").iterdir()
+                                                    if (p / "site.yaml").is_file())[0], ROOT)
+    generated = config.site_config(site.config).config
+    kept = tmp_path / "bien-tap" / "xa.config.json"
+    text = admin.cached_config(generated, kept)
+    assert text == admin.dump_config(generated) and json.loads(kept.read_text(encoding="utf-8"))["yaml"] == text
+    emitted = []
+    monkeypatch.setattr(admin, "dump_config", lambda c, dumper=None: emitted.append(c) or "moi: 1\n")
+    assert admin.cached_config(generated, kept) == text and not emitted  # kept: not emitted again
+    changed = {**generated, "site_url": "https://khac.gov.vn"}
+    assert admin.cached_config(changed, kept) == "moi: 1\n" and emitted == [changed]
+    kept.write_text("{hỏng", encoding="utf-8")
+    assert admin.cached_config(generated, kept) == "moi: 1\n"
+    blocked = tmp_path / "tep-thuong"
+    blocked.write_text("", encoding="utf-8")
+    assert admin.cached_config(generated, blocked / "xa.config.json") == "moi: 1\n"  # a file where the folder is

@@ -6,7 +6,9 @@ local git backend on 127.0.0.1 (:mod:`editor.local`). docs/huong-dan-bien-tap.md
 
 from pelican import signals
 
-from .admin import get_generators
+from portal import contract
+
+from .admin import DECLARATION, get_generators
 
 __all__ = ["register"]
 
@@ -14,3 +16,4 @@ __all__ = ["register"]
 def register():
     """Connect the plugin's receivers to Pelican's signals."""
     signals.get_generators.connect(get_generators)
+    contract.declare(DECLARATION)
