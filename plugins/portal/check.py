@@ -249,7 +249,7 @@ def validate(listed: listing.Listing, cache_dir: Path | None = None) -> SiteChec
         cached = cache.get(rel_path, key)
         if cached is None:
             doc, doc_problems, lasting = _load(Path(path), site_dir, type_id, root, listed.max_bytes, listed.embeds,
-                                               rel_path)
+                                               rel_path, listed.summary)
             if lasting:
                 cache.put(rel_path, key, doc, doc_problems)
             # A file over its budget or whose check raised is tried again next run: no light cache.
@@ -283,14 +283,15 @@ def load_one(path: Path, site_dir: Path, type_id: str, root: Path | None, rel: s
 
 
 def _load(path: Path, site_dir: Path, type_id: str, root: Path | None, max_bytes: int, embeds, rel: str,
-          ) -> tuple[document.Document | None, list[Problem], bool]:
+          summary: tuple | None = None) -> tuple[document.Document | None, list[Problem], bool]:
     """:func:`document.load` within the time budget, never raising: (document, problems, whether the
     result may be cached). A file over its budget or whose check raised gets one problem and is tried
     again next time (the cause may be the machine's load, or code mended since)."""
     seconds = limits.TIME_BUDGET_SECONDS
     try:
         with limits.time_budget(seconds):
-            doc, problems = document.load(path, site_dir, type_id, root, max_bytes, allowed_embeds=embeds)
+            doc, problems = document.load(path, site_dir, type_id, root, max_bytes, allowed_embeds=embeds,
+                                          summary=summary)
         return doc, problems, True
     except limits.OverBudget:
         return None, [limits.over_budget(rel, seconds)], False

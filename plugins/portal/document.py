@@ -36,6 +36,7 @@ from . import (
     schema,
     sessions,
     slugs,
+    summaries,
 )
 from .dates import parse_date, parse_datetime
 from .encoding import EncodingProblem, decode_source, double_encoding_message, find_double_encoding
@@ -82,6 +83,11 @@ class Document:
     clean_html: str = ""  # ``html`` with the site's file links and through the sanitizer's allowlist
     clean_key: tuple = ()  # (``html_key``, allowed embeds) ``clean_html`` was made with
     summary_key: str = ""  # digest of what a list page can show of the body (see :func:`summary_key`)
+    # The plain-text summary of an item without ``tom_tat`` (portal.summaries), made at check time with the
+    # sanitised body, and (``clean_key``, words, end) it was made with: the reader takes it on every render
+    # instead of truncating every body again (a third of the reader's time).
+    summary_text: str = ""
+    summary_for: tuple = ()
 
     @functools.cached_property
     def path(self) -> Path:
@@ -101,6 +107,22 @@ class Document:
         if self.html:
             self.clean_html = sanitize.clean_markup(site_links(self.html), allowed_embeds)
             self.clean_key = (self.html_key, tuple(allowed_embeds))
+
+    def keep_summary(self, words: int | None, end: str) -> None:
+        """Make the plain summary now (at check time) from the sanitised body, for :meth:`kept_summary`.
+        The reader's own passes over the body (links to other hosts, table labels) add attributes only, so
+        the text, and the summary, are the same."""
+        if self.clean_html and not self.fields.get("tom_tat"):
+            self.summary_text = summaries.plain_summary(self.fields, self.clean_html, words, end)
+            self.summary_for = (self.clean_key, words, end)
+
+    def kept_summary(self, allowed_embeds: tuple[str, ...], words: int | None, end: str) -> str | None:
+        """The summary :meth:`keep_summary` made, if made from the body the reader publishes with these
+        embeds and settings (else None: the reader makes it)."""
+        made_with = (self.clean_key, words, end)
+        if self.summary_for and self.summary_for == made_with and self.sanitized_html(allowed_embeds):
+            return self.summary_text
+        return None
 
     def sanitized_html(self, allowed_embeds: tuple[str, ...]) -> str:
         """``clean_html`` if it was made from this body's checked HTML with these embeds (else '')."""
@@ -159,12 +181,21 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
     return text, warnings
 
 
+def summary_settings(settings) -> tuple[int | None, str]:
+    """(words, end) of an item's summary, as the reader makes it: ``SUMMARY_MAX_LENGTH`` and
+    ``SUMMARY_END_SUFFIX`` of the project's settings, Pelican's defaults without them."""
+    settings = settings or {}
+    return settings.get("SUMMARY_MAX_LENGTH", 50), settings.get("SUMMARY_END_SUFFIX", "…")
+
+
 def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES,
-         allowed_embeds: tuple[str, ...] | list[str] = sanitize.ALLOWED_EMBEDS,
+         allowed_embeds: tuple[str, ...] | list[str] = sanitize.ALLOWED_EMBEDS, summary: tuple | None = None,
          ) -> tuple[Document | None, list[Problem]]:
     """Load and validate one Markdown content file of type ``type_id``.
 
     ``allowed_embeds`` are the iframe sources the body may embed (the ``PORTAL_ALLOWED_EMBEDS`` setting).
+    ``summary`` (the words and end of a summary, :func:`summary_settings`): make the item's plain summary
+    now, for the reader (:meth:`Document.keep_summary`).
     """
     rel = _rel(path, root)
     ctype = content_types.get(type_id)
@@ -212,6 +243,8 @@ def load(path: Path, site_dir: Path, type_id: str, root: Path | None = None, max
             problems += alt_text.missing(doc.html, doc.body, doc.body_line, rel)
         if not any(p.severity == ERROR for p in problems):  # will be published: sanitise once, here
             doc.sanitize(tuple(allowed_embeds))
+            if summary is not None:
+                doc.keep_summary(*summary)
     doc.summary_key = summary_key(doc, problems)
     if any(p.severity == ERROR for p in problems):  # not published: "published as incomplete" would be untrue
         problems = [p for p in problems if p.code != procedure_checks.MISSING]

@@ -38,6 +38,7 @@ class Listing:
     embeds: tuple[str, ...] = ()  # the iframe sources the project allows (PORTAL_ALLOWED_EMBEDS)
     sections: tuple[str, ...] | None = None  # only these types were listed (None: every one)
     max_bytes: int = document.MAX_FILE_BYTES
+    summary: tuple | None = None  # (words, end) of the reader's summaries (document.summary_settings)
 
     @property
     def complete(self) -> bool:
@@ -102,7 +103,8 @@ def list_site(site_dir: Path, root: Path | None = None, cache_dir: Path | None =
             digest.update(f"{rel_path}\0{key}\0".encode())
             entries.append((path, ctype.id, rel_path, key))
     hashes.save(complete=sections is None)
-    return Listing(site_dir, root, site, problems, entries, digest.hexdigest(), assets, embeds, sections, max_bytes)
+    return Listing(site_dir, root, site, problems, entries, digest.hexdigest(), assets, embeds, sections, max_bytes,
+                   document.summary_settings(settings) if settings is not None else None)
 
 
 def asset_listing(site_dir: Path) -> str:

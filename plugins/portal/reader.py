@@ -57,10 +57,12 @@ class PortalMarkdownReader(BaseReader):
         # Tables the editor wrote get their column headers on every cell, for the phone layout.
         content = body_tables.label(content)
         metadata = self._metadata(doc)
-        # Text for list pages and descriptions; Pelican's own ``summary`` (HTML) serves the feeds.
-        metadata["plain_summary"] = summaries.plain_summary(
-            doc.fields, content, self.settings.get("SUMMARY_MAX_LENGTH"),
-            self.settings.get("SUMMARY_END_SUFFIX", "…"))
+        # Text for list pages and descriptions; Pelican's own ``summary`` (HTML) serves the feeds. The check
+        # made it already for an unchanged body (document.Document.keep_summary).
+        words, end = self.settings.get("SUMMARY_MAX_LENGTH"), self.settings.get("SUMMARY_END_SUFFIX", "…")
+        kept = doc.kept_summary(embeds, words, end) if default else None
+        metadata["plain_summary"] = (kept if kept is not None
+                                     else summaries.plain_summary(doc.fields, content, words, end))
         return content, metadata
 
     def _own_hosts(self) -> tuple[str, ...]:
