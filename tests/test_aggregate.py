@@ -177,3 +177,22 @@ def test_explicit_allowance_is_narrow():
     for url in ("http://169.254.169.254/", "http://127.0.0.2:9/", "http://127.0.0.1/", "http://127.0.0.1:10/"):
         with pytest.raises(Refused):
             resolve_checked(urlsplit(url), allowed)
+
+
+def test_the_same_result_is_not_written_again(tmp_path):
+    """ket-qua.json (megabytes for a province) is written when the result changed, or when the file is not
+    the one the kept digest describes (edited or damaged by hand), and only then."""
+    from aggregate.store import Store, read_json
+
+    store = Store(tmp_path / "tong-hop")
+    result = {"phien_ban": "1.0", "tin_tuc": [{"tieu_de": "Tin một", "ngay": "2026-11-20T07:00:00"}], "nguon": []}
+    assert store.write_result(result)
+    written = store.result_path.stat().st_mtime_ns
+    assert not store.write_result(json.loads(json.dumps(result)))  # equal, made anew
+    assert store.result_path.stat().st_mtime_ns == written
+    changed = {**result, "tin_tuc": [{"tieu_de": "Tin một (đã sửa)", "ngay": "2026-11-20T07:00:00"}]}
+    assert store.write_result(changed) and read_json(store.result_path) == changed
+    store.result_path.write_text('{"hỏng": ', encoding="utf-8")  # the file changed behind the digest's back
+    assert store.write_result(changed) and read_json(store.result_path) == changed
+    (store.folder / "ket-qua.sha1").unlink()
+    assert store.write_result(changed)

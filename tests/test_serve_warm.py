@@ -135,11 +135,13 @@ def test_a_feed_parsed_entry_by_entry_reads_as_the_whole_feed(preview):
     from aggregate.warm import FeedEntries
 
     root, _live, _base = preview
-    feed = (root / "output" / UNIT / "feeds" / "all.atom.xml").read_bytes()
-    entries = FeedEntries()
-    assert entries.parse(feed) == parse_feed(feed) and len(parse_feed(feed)) >= 2
-    edited = feed.replace("nhiệm vụ số 2".encode(), "nhiệm vụ số 2 sửa".encode())
-    assert edited != feed and entries.parse(edited) == parse_feed(edited)
+    for name in ("all.rss.xml", "all.atom.xml"):  # the feed the aggregation reads, and the other
+        feed = (root / "output" / UNIT / "feeds" / name).read_bytes()
+        entries = FeedEntries()
+        assert entries.parse(feed) == parse_feed(feed) and len(parse_feed(feed)) >= 2
+        assert len(entries.parsed) == len(parse_feed(feed))  # one chunk an item: each parsed on its own
+        edited = feed.replace("nhiệm vụ số 2".encode(), "nhiệm vụ số 2 sửa".encode())
+        assert edited != feed and entries.parse(edited) == parse_feed(edited), name
 
 
 def test_a_fault_of_ours_while_rendering_is_the_files_problem_and_the_preview_goes_on(preview, monkeypatch):

@@ -128,3 +128,35 @@ def test_body_link_to_missing_file_names_its_line(broken):
     problems, _ = broken
     p = problems[("ngay-khong-co-that.md", "")]
     assert p.line == 7 and p.found == "«tep/khong-co-bieu-mau.docx»"
+
+
+def test_site_yaml_read_again_only_when_it_changed(tmp_path, monkeypatch):
+    """sites.load keeps what it read of a settled site.yaml (one command reads each up to eight times); a
+    change of the file, even of the same size and mtime, is read; a caller changing what it got changes
+    nothing kept; a file changed within RACY_NS is read every time."""
+    import os
+    import time
+
+    from portal import sites
+
+    site_dir = tmp_path / "content" / "xa-mau"
+    site_dir.mkdir(parents=True)
+    path = site_dir / "site.yaml"
+    path.write_text((Path(__file__).parent / "sites" / "basic" / "content" / "so-mau" / "site.yaml")
+                    .read_text(encoding="utf-8"), encoding="utf-8")
+    reads = []
+    real = sites._load
+    monkeypatch.setattr(sites, "_load", lambda *a: reads.append(a) or real(*a))
+    assert sites.load(site_dir, tmp_path)[0] and sites.load(site_dir, tmp_path)[0]
+    assert len(reads) == 2  # just written: not kept
+    monkeypatch.setattr(sites, "RACY_NS", 0)  # as if written long ago
+    first, _ = sites.load(site_dir, tmp_path)
+    first.config["ten_cong"] = "Đã bị sửa bởi người gọi"
+    again, _ = sites.load(site_dir, tmp_path)
+    assert len(reads) == 3 and again.config["ten_cong"] != "Đã bị sửa bởi người gọi"
+    stat = path.stat()
+    time.sleep(0.05)  # past the file system's clock tick (the real guard against a change within it: RACY_NS)
+    path.write_text(path.read_text(encoding="utf-8").replace("https://stp.", "https://stq.", 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime: the ctime tells
+    assert path.stat().st_size == stat.st_size
+    assert sites.load(site_dir, tmp_path)[0].config["dia_chi_web"].startswith("https://stq.") and len(reads) == 4

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from compliance.checks.context import Settings
 from compliance.engine import evaluate, read_province
-from portal import sites
+from portal import sites, timeline
 from portal.lock import build_lock
 from portal.project import Project
 
@@ -24,8 +24,12 @@ from .fetch import Request, Response, fetch_all
 from .settings import Limits
 from .store import FOLDER, Store, read_json, write_json
 
-CHANNELS = {  # channel → (registry key for a remote URL, path inside a built local site)
-    "tin-tuc": ("tin_tuc", "feeds/all.atom.xml"),
+# channel → (registry key for a remote URL, path inside a built local site). A local unit's news is read from
+# its RSS feed: the same items as its Atom feed (titles, addresses, dates and summaries: what the aggregation
+# keeps), without each item's whole body, so an edit of a body leaves it as it was (nothing to parse again)
+# and the file is a fifth of the size.
+CHANNELS = {
+    "tin-tuc": ("tin_tuc", "feeds/all.rss.xml"),
     "thu-tuc": ("thu_tuc", "du-lieu/thu-tuc.json"),
     "van-ban": ("van_ban", "du-lieu/van-ban.json"),
 }
@@ -93,30 +97,34 @@ def aggregate(project: Project, as_of: dt.date, now: dt.datetime, limits: Limits
         site = province_site(project)
         registry = site.config["tong_hop"]
         keep = registry.get("so_tin_moi_nguon", 50)
-        # 1. Collect: every remote channel at once, within the run deadline; local units from output/.
-        unit_list = units(project, registry)
-        records = {(u["ma"], c): _parsed_anew(store.channel(u["ma"], c)) for u in unit_list for c in CHANNELS}
-        responses = _fetch_remote(unit_list, records, limits, resolver)
-        # 2. Normalise: parse what arrived (or keep the last good copy), hold back items dated ahead.
-        collected = {u["ma"]: {c: _channel(u, c, records[u["ma"], c], responses.get((u["ma"], c)), output_dir, store,
-                                           now, keep, limits) for c in CHANNELS}
-                     for u in unit_list}
-        #    ...and the search index of every unit built here, for the province-wide search page.
-        indexes = search.collect(unit_list, output_dir, state_dir, store, site.id, now)
-        due = {u["ma"]: normalise.due_items(collected[u["ma"]]["tin-tuc"]["data"] or [], now, limits.clock_skew)
-               for u in unit_list}
-        # 3. Merge: one news stream, one catalog per export type.
-        news = merge.news_stream([(u, due[u["ma"]][0]) for u in unit_list], keep)
-        exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list if collected[u["ma"]][kind]["data"]]
-                   for kind in ("thu-tuc", "van-ban")}
-        procedures = merge.catalog(exports["thu-tuc"], "thu-tuc")
-        documents = merge.catalog(exports["van-ban"], "van-ban")
-        # 4. Compliance of the units built here, and its trend over runs.
-        local = [u["ma"] for u in unit_list if u["noi_bo"]]
-        checked = read_province(project, known=checked)  # every site, light form
-        evaluation = evaluate(project, as_of, local, settings, checked=checked)
-        history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
-        write_json(store.history_path, history)
+        with timeline.span("aggregate-collect"):
+            # 1. Collect: every remote channel at once, within the run deadline; local units from output/.
+            unit_list = units(project, registry)
+            records = {(u["ma"], c): _parsed_anew(store.channel(u["ma"], c)) for u in unit_list for c in CHANNELS}
+            responses = _fetch_remote(unit_list, records, limits, resolver)
+            # 2. Normalise: parse what arrived (or keep the last good copy), hold back items dated ahead.
+            collected = {u["ma"]: {c: _channel(u, c, records[u["ma"], c], responses.get((u["ma"], c)), output_dir,
+                                               store, now, keep, limits) for c in CHANNELS}
+                         for u in unit_list}
+            #    ...and the search index of every unit built here, for the province-wide search page.
+            indexes = search.collect(unit_list, output_dir, state_dir, store, site.id, now)
+            due = {u["ma"]: normalise.due_items(collected[u["ma"]]["tin-tuc"]["data"] or [], now, limits.clock_skew)
+                   for u in unit_list}
+        with timeline.span("aggregate-merge"):
+            # 3. Merge: one news stream, one catalog per export type.
+            news = merge.news_stream([(u, due[u["ma"]][0]) for u in unit_list], keep)
+            exports = {kind: [(u, collected[u["ma"]][kind]["data"]) for u in unit_list
+                              if collected[u["ma"]][kind]["data"]]
+                       for kind in ("thu-tuc", "van-ban")}
+            procedures = merge.catalog(exports["thu-tuc"], "thu-tuc")
+            documents = merge.catalog(exports["van-ban"], "van-ban")
+        with timeline.span("aggregate-compliance"):
+            # 4. Compliance of the units built here, and its trend over runs.
+            local = [u["ma"] for u in unit_list if u["noi_bo"]]
+            checked = read_province(project, known=checked)  # every site, light form
+            evaluation = evaluate(project, as_of, local, settings, checked=checked)
+            history = dashboard.update_history(read_json(store.history_path, {}), as_of.isoformat(), evaluation)
+            write_json(store.history_path, history)
         health = [_health(u, collected[u["ma"]], *due[u["ma"]]) for u in unit_list]
         spellings = merge.spelling_notes(procedures)  # one lĩnh vực written two ways is one filter value
         for entry in health:
@@ -129,7 +137,8 @@ def aggregate(project: Project, as_of: dt.date, now: dt.datetime, limits: Limits
             "tuan_thu": dashboard.grid(evaluation), "xu_huong": dashboard.trend(history),
             "lich_su": history, "nguon": health, "tim_kiem": indexes,
         }
-        write_json(store.result_path, result)
+        with timeline.span("aggregate-write"):
+            store.write_result(result)
         return AggregateResult(site.id, as_of, health, {"tin_tuc": len(news), "thu_tuc": len(procedures),
                                                        "van_ban": len(documents)}, checked)
 

@@ -4,13 +4,15 @@ Layout under the state folder (``.cache/tong-hop/`` by default, kept by ``invoke
 ``nguon/<source>/<channel>.json`` holds the last good data of a channel (``tin-tuc``, ``thu-tuc``,
 ``van-ban``), ``nguon/<source>/<channel>.trang-thai.json`` its fetch state (with the SHA-1 of the last
 good body, so an unchanged body is not parsed again, the notes of its normalisation and the version of
-the rules that made them); ``ket-qua.json`` is the merged result the provincial site renders;
-``lich-su-tuan-thu.json`` keeps the compliance counts of every run for the trend chart.
+the rules that made them); ``ket-qua.json`` is the merged result the provincial site renders
+(``ket-qua.sha1``: its digest, so the same result is not written again); ``lich-su-tuan-thu.json`` keeps
+the compliance counts of every run for the trend chart.
 Files are replaced atomically (write to a temporary file, then rename).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -56,6 +58,27 @@ class Store:
     @property
     def result_path(self) -> Path:
         return self.folder / "ket-qua.json"
+
+    def write_result(self, result: dict) -> bool:
+        """``ket-qua.json``, unless it holds this very result: its digest is kept beside it (``ket-qua.sha1``,
+        with the size and mtime of the file it describes). The result of a province is megabytes written on
+        every aggregation, and one edit of a unit's body changes none of it. Returns whether it was written."""
+        # The C encoder's compact text: the same for equal results (pickle and marshal are not: they record
+        # which strings are shared), in about half the time of writing the file.
+        digest = hashlib.sha1(json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+        marker = self.folder / "ket-qua.sha1"
+        kept = read_json(marker, {})
+        try:
+            st = self.result_path.stat()
+            same = kept == {"sha1": digest, "kich_thuoc": st.st_size, "mtime_ns": st.st_mtime_ns}
+        except OSError:
+            same = False
+        if same:
+            return False
+        write_json(self.result_path, result)
+        st = self.result_path.stat()
+        write_json(marker, {"sha1": digest, "kich_thuoc": st.st_size, "mtime_ns": st.st_mtime_ns})
+        return True
 
     @property
     def history_path(self) -> Path:

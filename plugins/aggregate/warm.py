@@ -47,7 +47,7 @@ class WarmNews:
         return any(u["ma"] == site_id and u["noi_bo"] for u in self.units)
 
     def merged(self, site_id: str, feed: bytes, now: dt.datetime) -> list[dict]:
-        """The provincial news stream with ``site_id``'s items read from ``feed`` (its Atom bytes).
+        """The provincial news stream with ``site_id``'s items read from ``feed`` (its feed's bytes).
         Raises :class:`parse.SourceError` on a feed the aggregator would refuse."""
         entries = self.entries.setdefault(site_id, FeedEntries())
         items, _notes = normalise.feed_items(entries.parse(feed), now, self.keep, self.limits.clock_skew)
@@ -59,17 +59,19 @@ class WarmNews:
 
 
 class FeedEntries:
-    """:func:`parse.parse_feed` of a unit's own Atom feed, entry by entry: an edit changes one entry of
-    the feed, and only that entry is parsed again (each with the feed's head, so relative links resolve
+    """:func:`parse.parse_feed` of a unit's own feed (RSS or Atom), item by item: an edit changes one item
+    of the feed, and only that item is parsed again (each with the feed's head, so relative links resolve
     as in the whole feed). A feed not cut as expected is parsed whole."""
 
-    ENTRY = re.compile(rb"(?=<entry[\s>])")
+    ENTRY = re.compile(rb"(?=<(?:entry|item)[\s>])")
 
     def __init__(self):
         self.parsed: dict[bytes, list[dict]] = {}
 
     def parse(self, body: bytes) -> list[dict]:
-        start, end = body.find(b"<entry"), body.rfind(b"</feed>")
+        first = self.ENTRY.search(body)
+        start = first.start() if first else -1
+        end = max(body.rfind(b"</feed>"), body.rfind(b"</channel>"))
         if start < 0 or end < start:
             return parse.parse_feed(body)
         head, tail = body[:start], body[end:]

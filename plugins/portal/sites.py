@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +47,36 @@ def discover(content_dir: Path, root: Path | None = None) -> tuple[list[Path], l
     return found, problems
 
 
+# site.yaml read and validated, by folder: (the file's identity, site, problems). One command reads each
+# site.yaml up to eight times (listing, the province index, the aggregation's registry and units...), about
+# a millisecond each; a file changed in the last RACY_NS is read every time (its identity may not show a
+# second change within the file system's clock tick).
+_LOADED: dict[tuple[str, str], tuple[tuple, Site | None, list[Problem]]] = {}
+RACY_NS = 2_000_000_000
+
+
 def load(site_dir: Path, root: Path | None = None) -> tuple[Site | None, list[Problem]]:
-    """Read and validate ``site_dir/site.yaml``."""
+    """Read and validate ``site_dir/site.yaml`` (a copy of what this process last read of it, while the file
+    is unchanged)."""
+    try:
+        st = (site_dir / SITE_FILE).stat()
+        identity = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        settled = max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY_NS
+    except OSError:
+        identity, settled = (), False
+    key = (str(site_dir), str(root))
+    kept = _LOADED.get(key)
+    if kept is not None and identity and kept[0] == identity:
+        return copy.deepcopy(kept[1]), list(kept[2])
+    site, problems = _load(site_dir, root)
+    if settled:
+        _LOADED[key] = (identity, copy.deepcopy(site), list(problems))
+    else:
+        _LOADED.pop(key, None)
+    return site, problems
+
+
+def _load(site_dir: Path, root: Path | None) -> tuple[Site | None, list[Problem]]:
     path = site_dir / SITE_FILE
     rel = relpath(path, root)
     problems = []
