@@ -40,7 +40,9 @@ def measure(project: Path, site: str, item: Path, hugo: bool = True) -> dict:
     doc, _ = load(item, project / "content" / site, item.parent.name, project)
     province = _province(project)
     port = _free_port()
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    from bench.suite import user_environment
+
+    env = user_environment()
     server = subprocess.Popen([sys.executable, "-m", "invoke", "serve", "--port", str(port), "--site", site],
                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     result: dict = {"site": site, "item": str(item.relative_to(project))}

@@ -137,6 +137,8 @@ _OTHER_FILES = (
 
 
 def _utf8(text: str) -> bool:
+    if text.isascii():  # most names: no need to encode them
+        return True
     try:
         text.encode("utf-8")
         return True
