@@ -4,8 +4,11 @@ Peak memory is the largest sum of VmRSS over the command and all its descendants
 every 20 ms (worker pools and subprocesses such as Pagefind or Hugo count). That sum counts memory
 shared between processes (libraries, pages a forked worker shares with its parent) once per process,
 so the peak of the summed PSS (proportional set size: shared pages divided among their sharers, the
-physical memory the tree really holds) is recorded too. Where /proc is missing the figure is the
-maximum RSS of any single child, from ``getrusage``.
+physical memory the tree really holds) is recorded too, every :data:`PSS_EVERY` samples: the kernel
+walks every page of a process to answer ``smaps_rollup`` (about 4 ms for a 300 MB worker, holding the
+process's memory lock meanwhile), so reading it at every sample took 15 ms of each 35 ms of a core while
+our builds ran, a measurement slowing what it measures (and our larger process trees more than the
+baselines'). Where /proc is missing the figure is the maximum RSS of any single child, from ``getrusage``.
 
 CPU time is sampled the same way: at each sample, the user and system time each process of the tree has
 used since the last one (a process that ends between two samples loses at most its last 20 ms). With
@@ -29,6 +32,7 @@ from portal import memory
 
 BIN = 0.5  # seconds per bin of a traced run's CPU samples
 SAMPLE = 0.02  # seconds between two samples of the process tree
+PSS_EVERY = 15  # PSS at one sample in so many (about every 0.3 s): reading it costs the measured processes
 
 
 @dataclass
@@ -82,12 +86,14 @@ def _pss_kb(pid: int) -> int:
     return memory.proc_kb(f"/proc/{pid}/smaps_rollup", b"Pss:")
 
 
-def _tree(root: int) -> tuple[int, int, dict[int, int]]:
-    """(sum of RSS, sum of PSS in KiB, pid → CPU ticks) over ``root`` and its descendants."""
+def _tree(root: int, with_pss: bool = True) -> tuple[int, int, dict[int, int]]:
+    """(sum of RSS, sum of PSS in KiB (0 without ``with_pss``), pid → CPU ticks) over ``root`` and its
+    descendants."""
     (tree, ticks), rss, pss, used = memory.processes(), 0, 0, {}
     for pid in memory.descendants(root, tree):
         rss += memory.rss_kb(pid)
-        pss += _pss_kb(pid)
+        if with_pss:
+            pss += _pss_kb(pid)
         used[pid] = ticks.get(pid, 0)
     return rss, pss, used
 
@@ -109,9 +115,11 @@ class _Sampler:
         self.bins: dict[int, list[int]] = {}  # bin → [ours, machine busy, machine total] ticks
         self.machine = _machine_ticks()
         self.started = time.perf_counter()
+        self.count = 0
 
     def sample(self) -> None:
-        rss, pss, used = _tree(self.root)
+        rss, pss, used = _tree(self.root, with_pss=self.count % PSS_EVERY == 0)
+        self.count += 1
         self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
         ours = sum(max(0, ticks - self.last.get(pid, 0)) for pid, ticks in used.items())
         self.last.update(used)
