@@ -26,8 +26,10 @@ class EarlyIndex:
     while the render workers still run (they leave part of both cores idle: the cold build's timeline in
     docs/performance.md), as many as the build has workers once every site is online (:meth:`finish`).
     A site's own pages are online before its index is made; the last good index stays until the swap.
-    While sites still render, a Pagefind starts only when the build's memory has room for it
-    (:mod:`portal.memory`, ``BUILD_MEMORY_MB``); after, whenever its slot is free."""
+    A Pagefind starts only when the build's memory has room for it (:mod:`portal.memory`,
+    ``BUILD_MEMORY_MB``), or when nothing else that holds memory can end first: no site rendering and no
+    other Pagefind running (at 40 × 1,000, two Pagefinds side by side after the last render took the peak
+    over 1 GiB)."""
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -39,7 +41,9 @@ class EarlyIndex:
 
     def _room(self, need_mb: float) -> None:
         started = time.time()
-        if memory.wait_for_room(need_mb, lambda: self.rendering) >= memory.POLL and timeline.enabled():
+        waiting = memory.wait_for_room(need_mb, lambda: self.rendering or bool(self.slots.running),
+                                       reserved=self.slots.reserved_mb)
+        if waiting >= memory.POLL and timeline.enabled():
             timeline.record(os.environ[timeline.ENV], "memory", "", started, time.time())
 
     def published(self, task: SiteTask, result: SiteResult) -> None:

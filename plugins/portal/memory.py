@@ -2,12 +2,13 @@
 
 A build's peak is its main process (every site's check), the render workers and the Pagefinds that index
 sites while other sites still render (about 0.3 MB per page: 290 MB for a 1,000-page site). On a province
-of 40 sites of 1,000 items the three together passed 1 GiB. So while sites still render, a Pagefind
-starts only when the process tree's memory (RSS of the build and all its descendants, read from /proc)
-plus what it is expected to take stays within the budget: ``BUILD_MEMORY_MB`` (an environment variable,
-as a build server's size is not the province's content; default :data:`DEFAULT_MB`; ``0``: no budget).
-Once every site is rendered a Pagefind always starts (its slot permitting): nothing else is left to make
-room. Where /proc is missing (not Linux) there is no budget.
+of 40 sites of 1,000 items the three together passed 1 GiB, and so did two Pagefinds side by side once
+the renders were done. So a Pagefind starts only when the process tree's memory (RSS of the build and all
+its descendants, read from /proc) plus what it is expected to take stays within the budget:
+``BUILD_MEMORY_MB`` (an environment variable, as a build server's size is not the province's content;
+default :data:`DEFAULT_MB`; ``0``: no budget), or when nothing that holds memory is left to end first (no
+site rendering, no other Pagefind running: the build always goes on). Where /proc is missing (not Linux)
+there is no budget.
 
 ``invoke bench`` reads the same process tree for its own measurements (:mod:`bench.measure`).
 """
@@ -91,14 +92,16 @@ def tree_mb(root: int | None = None) -> float | None:
     return sum(rss_kb(pid) for pid in descendants(os.getpid() if root is None else root, tree)) / 1024
 
 
-def wait_for_room(needed_mb: float, waiting: Callable[[], bool], budget: float | None = None) -> float:
-    """Wait while the build's tree plus ``needed_mb`` would pass the budget and ``waiting()`` says there is
-    still something whose end frees memory (sites rendering); the seconds waited."""
+def wait_for_room(needed_mb: float, waiting: Callable[[], bool], budget: float | None = None,
+                  reserved: Callable[[], float] = lambda: 0.0) -> float:
+    """Wait while the build's tree plus ``needed_mb`` (plus ``reserved()``: what processes already running
+    are still expected to take) would pass the budget and ``waiting()`` says there is still something whose
+    end frees memory (sites rendering, another Pagefind); the seconds waited."""
     budget = budget_mb() if budget is None else budget
     started = time.perf_counter()
     while budget is not None and waiting():
         used = tree_mb()
-        if used is None or used + needed_mb <= budget:
+        if used is None or used + reserved() + needed_mb <= budget:
             break
         time.sleep(POLL)
     return time.perf_counter() - started

@@ -222,16 +222,33 @@ class SearchSlots:
     many as the build has workers, since one Pagefind leaves part of a core idle (the cold build's
     timeline, docs/performance.md); :meth:`widen` lets a caller raise the limit while it runs.
     Slot ``n`` also holds the lock file ``.pagefind-n.lock`` beside the sites (slot 0: ``.pagefind.lock``),
-    so builds of the same output folder in other processes share the slots. ``room`` (set by the build
-    while sites still render: :class:`portal.indexing.EarlyIndex`) is called with a Pagefind's expected MB once
-    its slot is taken, before it starts, and waits until the build's memory has room for it
-    (:func:`portal.memory.wait_for_room`)."""
+    so builds of the same output folder in other processes share the slots. ``room`` (set by the build:
+    :class:`portal.indexing.EarlyIndex`) is called with a Pagefind's expected MB once its slot is taken,
+    before it starts, and waits until the build's memory has room for it (:func:`portal.memory.wait_for_room`);
+    ``running`` holds the Pagefinds past that point (slot → [expected MB, pid once :meth:`started`])."""
 
     def __init__(self, limit: int = 1):
         self._free = threading.Condition()
         self._taken: set[int] = set()
         self.limit = max(1, limit)
         self.room = None  # Callable[[float], object] | None
+        self.running: dict[int, list] = {}
+
+    def started(self, slot: int, pid: int) -> None:
+        """The Pagefind of ``slot`` is process ``pid`` (its memory is read from then on)."""
+        with self._free:
+            if slot in self.running:
+                self.running[slot][1] = pid
+
+    def reserved_mb(self) -> float:
+        """What the running Pagefinds are still expected to take beyond what they hold now: a Pagefind starts
+        small and grows to about its expected size, so the tree's memory alone would let a second one start
+        beside a first that has not grown yet (two of them took a 40 × 1,000 build over 1 GiB)."""
+        from . import memory
+
+        with self._free:
+            running = [tuple(entry) for entry in self.running.values()]
+        return sum(max(0.0, need - (memory.rss_kb(pid) / 1024 if pid else 0.0)) for need, pid in running)
 
     def widen(self, limit: int) -> None:
         with self._free:
@@ -248,10 +265,13 @@ class SearchSlots:
             with _search_lock(folder, slot):
                 if self.room is not None and need_mb:
                     self.room(need_mb)
+                with self._free:
+                    self.running[slot] = [need_mb, 0]
                 yield slot
         finally:
             with self._free:
                 self._taken.discard(slot)
+                self.running.pop(slot, None)
                 self._free.notify_all()
 
 

@@ -52,10 +52,11 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
                                        *render.SEARCH_OPTIONS]
     try:
         need = memory.pagefind_mb(len(parts)) if parts else 0.0
-        with (slots or render.SearchSlots()).taken(staging.folder(project.output), need), \
-                timeline.span("index", site_id) as event:
+        slots = slots or render.SearchSlots()
+        with slots.taken(staging.folder(project.output), need) as slot, timeline.span("index", site_id) as event:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     env={**os.environ, **render.SEARCH_ENV})
+            slots.started(slot, proc.pid)
             event["pid"] = proc.pid  # drawn on Pagefind's own line of the timeline
             _yield_to_publishing(proc.pid)
             out, err = proc.communicate()
