@@ -282,7 +282,7 @@ class IncrementalWriter(FeedWriter):
             self._values[var] = hashlib.sha1(data).hexdigest()
         return self._values[var]
 
-    def feed_key(self, elements, context, path, url, feed_type, feed_title) -> str | None:
+    def feed_key(self, elements, path, url, feed_type, feed_title) -> str | None:
         """A feed's key: its file, address, type and title, the build and ``site_content`` digests (which
         items, in which order, with which titles, dates and addresses) and the body of each item it carries
         (Atom gives the whole content, RSS the summary). None when an item is not one of the site's
@@ -312,7 +312,7 @@ class IncrementalWriter(FeedWriter):
         whole content of each of its items. Returns None (Pelican's generators ignore the feed object)."""
         if not self.enabled or not path:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-        key = self.feed_key(elements, context, path, url, feed_type, feed_title)
+        key = self.feed_key(elements, path, url, feed_type, feed_title)
         return self._reuse_or(key, lambda: super(IncrementalWriter, self).write_feed(
             elements, context, path, url, feed_type, override_output, feed_title))
 

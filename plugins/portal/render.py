@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import check, content_types, paths, search_bundle, search_supplement, staging, templating, timeline
+from . import check, content_types, memory, paths, search_bundle, search_supplement, staging, templating, timeline
 from .cache import read_pickle, write_pickle
 from .problems import ERROR, WARNING, Problem, relpath
 from .project import Project
@@ -244,8 +244,6 @@ class SearchSlots:
         """What the running Pagefinds are still expected to take beyond what they hold now: a Pagefind starts
         small and grows to about its expected size, so the tree's memory alone would let a second one start
         beside a first that has not grown yet (two of them took a 40 × 1,000 build over 1 GiB)."""
-        from . import memory
-
         with self._free:
             running = [tuple(entry) for entry in self.running.values()]
         return sum(max(0.0, need - (memory.rss_kb(pid) / 1024 if pid else 0.0)) for need, pid in running)
