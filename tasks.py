@@ -630,8 +630,8 @@ def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=2, siz
     ratio of issue 15, write the JSON and the pictures (docs/performance.md)."""
     import os as _os
 
+    from bench import printout, suite
     from bench import sizes as growth
-    from bench import suite
 
     if quick:
         sites, items = 4, 250
@@ -660,8 +660,8 @@ def bench(c, sites=20, items=1000, quick=False, jobs=0, output="", repeat=2, siz
     data = suite.run_suite(ROOT, folder / f"{sites}x{items}", sites, items, jobs, repeat=int(repeat),
                            other_sizes=chosen, with_ci=not no_ci, with_downloads=not no_downloads, ci_size=ci_at)
     path = Path(output) if output else folder / f"{sites}x{items}.json"
-    written = suite.save(data, path)
-    print(suite.table(data))
+    written = printout.save(data, path)
+    print(printout.table(data))
     print("\nĐã ghi " + ", ".join(str(p) for p in written))
 
 

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import ROOT
 
-from bench import sizes, suite, targets
+from bench import printout, sizes, suite, targets
 from bench import timeline as bench_timeline
 from portal import timeline as build_timeline
 
@@ -21,7 +21,7 @@ from portal import timeline as build_timeline
 def bench(tmp_path_factory):
     work = tmp_path_factory.mktemp("bench")
     data = suite.run_suite(ROOT, work / "bench", sites=3, items=16, jobs=2, repeat=2, other_sizes=[(2, 12)])
-    written = suite.save(data, work / "ket-qua.json")
+    written = printout.save(data, work / "ket-qua.json")
     return work, data, written
 
 
@@ -73,7 +73,7 @@ def test_every_target_of_the_issue_is_judged_from_the_runs_and_printed(bench):
     # Point 3: measured by bench.warm when the warm server's module is there, "chưa đo" until then.
     warm = judged["warm_edit_vs_hugo"]
     assert (warm["met"] is None) == (data["phuc_vu_nong"] is None)
-    printed = suite.table(data)
+    printed = printout.table(data)
     block = printed.split("Mục tiêu của issue 15")[1]
     for key, target in targets.TARGETS.items():
         line = next(x for x in block.splitlines() if target.label in x)
@@ -101,7 +101,7 @@ def test_cold_build_timeline_shows_each_worker_and_the_idle_cores(bench):
     root = ET.fromstring(picture.read_text(encoding="utf-8"))
     titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
     assert any(t.startswith("index tinh:") for t in titles) and any(t.startswith("render don-vi-001") for t in titles)
-    assert "lõi để trống" in suite.table(data)
+    assert "lõi để trống" in printout.table(data)
     saved = json.loads((work / "ket-qua.json").read_text(encoding="utf-8"))
     assert saved["dong_thoi_gian"]["lan"] == line["lan"]
 
@@ -142,7 +142,7 @@ def test_other_sizes_give_the_growth_table_and_plot(bench):
     text = picture.read_text(encoding="utf-8")
     ET.fromstring(text)
     assert text.count("<circle") == 4  # two sizes in each of the two charts
-    assert "2×12" in suite.table(data) and "3×16" in suite.table(data)
+    assert "2×12" in printout.table(data) and "3×16" in printout.table(data)
 
 
 def test_citizen_downloads_are_measured_in_chromium_with_the_search_budget(bench):
