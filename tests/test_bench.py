@@ -152,15 +152,21 @@ def test_citizen_downloads_are_measured_in_chromium_with_the_search_budget(bench
         assert fetched[key]["tong"] > 3_000 and fetched[key]["so_yeu_cau"] >= 2, fetched[key]
         # served gzip-compressed as the deployment guide configures the server: a page, its styles and scripts
         assert fetched[key]["tong"] < fetched[key]["tong_chua_nen"] / 2, fetched[key]
-    for key, site in (("tim_kiem_don_vi", "don-vi-001"), ("tim_kiem_toan_tinh", "tinh")):
+    for key, site in (("tim_kiem_don_vi", "don-vi-001"), ("tim_kiem_toan_tinh", "tinh"),
+                      ("tim_kiem_toan_tinh_toan_van", "tinh")):
         entry = fetched[key]
         assert entry["cong"] == site and entry["ngan_sach"] == 300_000
-        assert all(q["chi_muc"] >= 1 and q["tong"] > 0 for q in entry["truy_van"])
+        assert all(q["tong"] > 0 for q in entry["truy_van"])
         assert entry["lon_nhat"] == max(q["tong"] for q in entry["truy_van"])
         assert entry["lon_nhat"] < entry["lon_nhat_chua_nen"] == max(q["tong_chua_nen"] for q in entry["truy_van"])
-    # The province-wide search opens every unit's index, a unit's page only its own.
+    # A unit's page opens its own index; the province-wide page searches by title first (no Pagefind index at
+    # all: the quick search's files), and its full text opens every unit's index.
     assert all(q["chi_muc"] == 1 for q in fetched["tim_kiem_don_vi"]["truy_van"])
-    assert any(q["chi_muc"] == 3 for q in fetched["tim_kiem_toan_tinh"]["truy_van"])  # tinh and two units
+    quick = fetched["tim_kiem_toan_tinh"]["truy_van"]
+    assert all(q["chi_muc"] == 0 and q["theo_loai"].get("tim-nhanh", 0) > 0 for q in quick), quick
+    assert "ma-tim-kiem" not in {k for q in quick for k in q["theo_loai"]}  # no Pagefind code either
+    assert fetched["tim_kiem_toan_tinh_toan_van"]["tham_so"] == "toan-van=1"
+    assert any(q["chi_muc"] == 3 for q in fetched["tim_kiem_toan_tinh_toan_van"]["truy_van"])  # tinh, two units
     budget = data["muc_tieu"]["search_first_visit_bytes"]
     assert budget["value"] == max(fetched[k]["lon_nhat"] for k in ("tim_kiem_don_vi", "tim_kiem_toan_tinh"))
 

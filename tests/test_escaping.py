@@ -49,7 +49,7 @@ LIMITS = Limits(connect_timeout=2, request_deadline=5, retries=1, backoff=0.05, 
 AS_OF = dt.date(2026, 11, 23)
 PROVINCE, UNIT, REMOTE = "tinh-thu", "so-thu", "ben-ngoai"
 # The theme's scripts, and the web editor's three (quan-tri/index.html, plugins/editor/admin.py: bare names).
-THEME_SCRIPTS = re.compile(r"(^|/)theme/js/(portal|search)\.js$|^(du-lieu-bien-tap|decap-cms|bien-tap)\.js$")
+THEME_SCRIPTS = re.compile(r"(^|/)theme/js/(portal|search|tim-nhanh)\.js$|^(du-lieu-bien-tap|decap-cms|bien-tap)\.js$")
 URL_KEYS = url_keys() | {"don_vi_url"}
 
 

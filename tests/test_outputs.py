@@ -139,6 +139,28 @@ def test_json_exports_follow_their_schema(basic_out):
     assert vb["so_luong"] == 2 and vb["muc"][0]["ngay_ban_hanh"] == "2026-02-18"
 
 
+def test_catalog_lists_every_published_item_newest_first(basic_out):
+    """``du-lieu/muc-luc.json``: what the province-wide quick search reads of a site; every item of the sitemap
+    (the section lists and the site's own pages aside), each with its type and, for a văn bản or a procedure,
+    its number or code."""
+    schema = json.loads((ROOT / "plugins/portal/schemas/export.schema.json").read_text(encoding="utf-8"))
+    data = json.loads((basic_out / "du-lieu" / "muc-luc.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    assert data["loai"] == "muc-luc" and data["so_luong"] == len(data["muc"])
+    tree = ElementTree.parse(basic_out / "sitemap.xml")
+    items = {loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+             if loc.text.endswith(".html") and "/index.html" not in loc.text
+             and loc.text.rsplit("/", 1)[1] not in ("index.html", "so-do-cong.html", "lien-he.html")}
+    assert {r["url"] for r in data["muc"]} == items
+    days = [r["ngay"] for r in data["muc"] if r["ngay"]]
+    assert days == sorted(days, reverse=True) and data["cap_nhat_moi_nhat"] == days[0]
+    by_url = {r["url"]: r for r in data["muc"]}
+    procedure = by_url["https://stp.mau.gov.vn/thu-tuc/1-003583-000-00-00-h98.html"]
+    assert procedure["ma_thu_tuc"] == "1.003583.000.00.00.H98" and procedure["loai_muc_nhan"] == "Thủ tục hành chính"
+    assert all(r.get("so_ky_hieu") for r in data["muc"] if r["loai_muc"] == "van-ban")
+    assert {r["loai_muc"] for r in data["muc"]} >= {"tin-tuc", "van-ban", "thu-tuc", "trang"}
+
+
 def test_body_links_to_site_files_resolve_from_the_item_page(basic_out):
     page = basic_out / "thong-bao" / "thong-bao-lich-tiep-cong-dan-thang-3-nam-2026.html"
     s = soup(page)

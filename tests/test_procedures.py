@@ -278,7 +278,7 @@ def test_the_export_carries_the_state_and_follows_its_schema(province):
     data = json.loads((province["out"] / "xa-an-binh/du-lieu/thu-tuc.json").read_text(encoding="utf-8"))
     schema = json.loads((ROOT / "plugins/portal/schemas/export.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
-    assert data["phien_ban"] == "1.1"
+    assert data["phien_ban"] == "1.2"
     by_id = {r["id"]: r for r in data["muc"]}
     only_name = by_id["xa-an-binh:cap-giay-xac-nhan-tinh-trang-hon-nhan"]
     assert only_name["tinh_trang_du_lieu"] == "chua-du-thong-tin"

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 from browser import chromium, serve
@@ -34,6 +35,8 @@ LIMITS = Limits(connect_timeout=1, request_deadline=1, retries=0, backoff=0.01, 
 PAIRS = [("chuyen doi so", "chuyển đổi số"), ("dien tu", "điện tử"), ("Dak Nong", "Đắk Nông"), ("dang ky", "đăng ký")]
 STATUS = "[data-tim-kiem-trang-thai]"
 DONE = re.compile(r"^(Tìm thấy|Không tìm thấy)")
+# The provincial portal's search page: by title first (tim-nhanh.js), the full text on demand (?toan-van=1).
+MODES = pytest.mark.parametrize("mode", ["", "&toan-van=1"], ids=["tieu-de", "toan-van"])
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +84,7 @@ def search(page, base: str, path: str) -> list[dict]:
         found.append({"title": link.inner_text(), "url": link.get_attribute("href"),
                       "unit": unit.inner_text() if unit.count() else "",
                       "meta": item.locator(".search-result__meta").inner_text(),
-                      "excerpt": item.locator(".search-result__excerpt").inner_text(),
+                      "excerpt": " ".join(item.locator(".search-result__excerpt").all_inner_texts()),
                       "marks": item.locator("mark").all_inner_texts()})
     return found
 
@@ -109,20 +112,22 @@ def test_day_of_digital_transformation_is_found_as_typed_without_diacritics(site
     assert any(t.startswith("Ngày Chuyển đổi số quốc gia") for t in titles[:3]), titles
 
 
+@MODES
 @pytest.mark.parametrize(("query", "first"), [("Đắk Nông", "Đoàn công tác Đắk Nông"),
                                                ("Đăk Nông", "Kinh nghiệm trợ giúp pháp lý"),
                                                ("đăng ký", "Đăng ký")])
-def test_query_with_diacritics_ranks_the_exact_spelling_first(site, page, query, first):
+def test_query_with_diacritics_ranks_the_exact_spelling_first(site, page, query, first, mode):
     base, _ = site
-    results = search(page, base, f"{PROVINCE}/tim-kiem.html?q={query}")
+    results = search(page, base, f"{PROVINCE}/tim-kiem.html?q={query}{mode}")
     assert results and results[0]["title"].startswith(first), [r["title"] for r in results]
 
 
-def test_query_with_diacritics_is_not_led_by_words_only_the_folded_copy_matched(site, page):
+@MODES
+def test_query_with_diacritics_is_not_led_by_words_only_the_folded_copy_matched(site, page, mode):
     """"dịch vụ" meets the folded copy of "mục đích" (dich): that page may be found, never before a page that
     says "dịch vụ"."""
     base, _ = site
-    results = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dịch vụ")
+    results = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dịch vụ{mode}")
     titles = [r["title"] for r in results]
     exact = [i for i, r in enumerate(results) if "dịch vụ" in (r["title"] + r["excerpt"]).lower()]
     folded_only = [i for i, t in enumerate(titles) if "mục đích" in t]
@@ -188,10 +193,13 @@ def test_procedure_catalog_keyword_filter_folds_d(site, page, path):
     assert "tu-khoa=" in page.url
 
 
-# -- 2. province-wide search -------------------------------------------------------------------------------------
-def test_province_search_finds_every_unit_and_names_it(site, page):
+# -- 2. province-wide search: by title first (tim-nhanh.js), the full text on demand (?toan-van=1) ------------------
+
+
+@MODES
+def test_province_search_finds_every_unit_and_names_it(site, page, mode):
     base, _ = site
-    results = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dang ky")
+    results = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dang ky{mode}")
     units = {r["unit"] for r in results}
     assert {NAMES[SO], NAMES[XA]} <= units, results
     for r in results:  # the name shown is the unit whose page the result links to
@@ -199,9 +207,10 @@ def test_province_search_finds_every_unit_and_names_it(site, page):
         assert r["url"].startswith(f"{base}/{owner}/"), r
 
 
-def test_province_search_filters_by_unit_and_by_kind(site, page):
+@MODES
+def test_province_search_filters_by_unit_and_by_kind(site, page, mode):
     base, _ = site
-    everything = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dang ky")
+    everything = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dang ky{mode}")
     page.get_by_label("Cơ quan, đơn vị").select_option(label=NAMES[XA])
     expect(page.locator(STATUS)).to_have_text(DONE)
     one_unit = search(page, base, page.url.removeprefix(base + "/"))
@@ -212,6 +221,64 @@ def test_province_search_filters_by_unit_and_by_kind(site, page):
     assert "loai=" in page.url
     assert sorted(r["title"] for r in procedures) == ["Đăng ký khai sinh", "Đăng ký kết hôn"]
     assert all("Thủ tục hành chính" in r["meta"] for r in procedures)
+
+
+def test_province_search_by_title_fetches_no_full_text_index(site, page):
+    """The first search on the provincial portal reads the quick search's manifest, one shard per word and the
+    first block of results: nothing of Pagefind (code, metadata, chunks) nor the units' indexes."""
+    base, _ = site
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    results = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dang ky khai sinh")
+    assert [r["title"] for r in results] == ["Đăng ký khai sinh"] and results[0]["unit"] == NAMES[XA]
+    assert results[0]["url"].startswith(f"{base}/{XA}/thu-tuc/") and "1.001193.000.00.00.H96" in results[0]["meta"]
+    assert not [u for u in requested if "/pagefind/" in u or "/tong-hop/tim-kiem/" in u], requested
+    quick = [u.removeprefix(f"{base}/{PROVINCE}/tong-hop/tim-nhanh/") for u in requested if "/tim-nhanh/" in u]
+    assert quick[0] == "chi-muc.json" and sum("/tu/" in u for u in quick) <= 4 and sum("/muc/" in u for u in quick) == 1
+    expect(page.locator("[data-tim-kiem-che-do-chu]")).to_have_text(re.compile("theo tiêu đề"))
+
+
+def test_province_search_finds_a_procedure_by_its_code_and_a_title_typed_in_capitals(site, page):
+    base, _ = site
+    by_code = search(page, base, f"{PROVINCE}/tim-kiem.html?q=1.000894.000.00.00.H96")
+    assert [r["title"] for r in by_code] == ["Đăng ký kết hôn"]
+    capitals = search(page, base, f"{PROVINCE}/tim-kiem.html?q=ĐĂNG KÝ KẾT HÔN")
+    assert [r["title"] for r in capitals] == ["Đăng ký kết hôn"]
+
+
+def test_switching_between_title_and_full_text_search(site, page):
+    base, _ = site
+    by_title = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dang ky")
+    assert by_title and not any(r["excerpt"] for r in by_title)
+    page.locator("[data-tim-kiem-doi]").click()
+    expect(page.locator("[data-tim-kiem-che-do-chu]")).to_have_text(re.compile("toàn bộ nội dung"))
+    expect(page.locator(STATUS)).to_have_text(DONE, timeout=20000)
+    assert "toan-van=1" in page.url and "q=dang+ky" in page.url
+    full = search(page, base, page.url.removeprefix(base + "/"))
+    assert {r["title"] for r in by_title} <= {r["title"] for r in full} and all(r["excerpt"] for r in full)
+    page.locator("[data-tim-kiem-doi]").click()
+    expect(page.locator("[data-tim-kiem-che-do-chu]")).to_have_text(re.compile("theo tiêu đề"))
+    expect(page.locator(STATUS)).to_have_text(DONE)
+    assert "toan-van" not in page.url
+
+
+def test_the_page_folds_words_as_the_index_does(site, page):
+    """tim-nhanh.js and aggregate/title_index.py must agree on every word and its shard, or a query fetches the
+    wrong shard and finds nothing: compared over text as portals paste it."""
+    from aggregate import title_index
+
+    base, _ = site
+    samples = ["Đăng ký khai sinh", unicodedata.normalize("NFD", "Đăng ký khai sinh"), "ĐĂNG KÝ KẾT HÔN",
+               "Ðăng ký (Ð, ð: chữ eth dán nhầm)", "Số 2316/UBND-NC ngày 16/11/2026", "1.001193.000.00.00.H96",
+               "Thủ tục\u00a0hành chính – “trực tuyến”", "Quyết định số 12/2025/QĐ-UBND", "ﬁ ligature, Ω, 中文, 😀",
+               "Nghị định 42/2022/NĐ-CP; Luật số 148/2025/QH15", "Ủy ban nhân dân xã Tân Hòa", "x" * 41 + " ngắn"]
+    page.goto(f"{base}/{PROVINCE}/tim-kiem.html")
+    seen = page.evaluate("(s) => s.map((t) => TimNhanh.words(t).concat(TimNhanh.spelt(t).map((w) => '=' + w))"
+                         ".map((w) => [w, TimNhanh.fnv1a(w)]))", samples)
+    assert seen == [[[w, title_index.fnv1a(w)] for w in title_index.words(t) + ["=" + w for w in title_index.spelt(t)]]
+                    for t in samples]
+    assert seen[0] == seen[1] and [w for w, _ in seen[3]][:3] == ["dang", "ky", "d"]
+    assert [w for w, _ in seen[0] if w.startswith("=")] == ["=đăng", "=ký"]
 
 
 def test_production_search_page_reads_copies_on_its_own_domain_and_links_each_unit_domain(province, tmp_path):
@@ -251,7 +318,7 @@ def test_a_unit_whose_index_fails_to_load_is_named_and_the_others_are_searched(p
     aside = copy.with_name(f".{XA}-tam")
     os.replace(copy, aside)
     try:
-        results = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dang ky")
+        results = search(page, base, f"{PROVINCE}/tim-kiem.html?q=dang ky&toan-van=1")
         note = page.locator("[data-tim-kiem-thieu]")
         expect(note).to_have_text(f"Không tải được dữ liệu tìm kiếm của: {NAMES[XA]}. "
                                   "Kết quả dưới đây chỉ gồm các cổng còn lại.")
@@ -348,14 +415,15 @@ def test_folded_copies_grow_the_index_by_at_most_a_quarter(province, tmp_path):
     assert 0 < growth <= 0.25
 
 
-def test_bytes_fetched_for_one_query_on_the_provincial_page(province, site):
+def test_bytes_fetched_for_one_query_on_the_provincial_page_in_the_full_text(province, site):
     """Recorded, not judged by speed: what the page fetches, by kind, printed for docs/performance.md. It opens
     each of the three indexes once, fetches the fragments of the first ten results only, and none of Pagefind's
     own UI files."""
     from bench import downloads
 
     base, browser = site
-    costs = downloads.measure_with(browser, base, PROVINCE, ["dang ky", "chuyển đổi số", "dien tu", "tinh"])
+    costs = downloads.measure_with(browser, base, PROVINCE, ["dang ky", "chuyển đổi số", "dien tu", "tinh"],
+                                   params="&toan-van=1")
     print("\n" + downloads.table(costs))
     for cost in costs:
         assert cost.results > 0 and cost.indexes == 3

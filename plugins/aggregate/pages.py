@@ -22,7 +22,7 @@ from pelican.generators import Generator
 
 from portal import contract, jsonfmt, project
 
-from . import merge, search
+from . import merge, quick_search, search
 from .pipeline import HEALTH_LABELS
 from .store import FOLDER, Store, read_json
 
@@ -44,7 +44,7 @@ def _site_inputs(folder: Path, site_id: str, whole_province: bool) -> list[Path]
     level only, not the per-source fetch state under nguon/ nor the copies of the units' search indexes
     under tim-kiem/ (tens of thousands of files, read by the browser, not by the build)."""
     return [path for path in sorted(folder.glob("*.json"))
-            if path.stem == site_id or (whole_province and path.name == "ket-qua.json")]
+            if path.stem == site_id or (whole_province and path.name in ("ket-qua.json", quick_search.SOURCES))]
 
 
 DECLARATION = contract.Declaration(
@@ -96,8 +96,11 @@ class AggregateGenerator(Generator):
                 self._write_page(writer, save_as)
         out = Path(self.settings["OUTPUT_PATH"]) / "tong-hop"
         self._exports(out / "du-lieu")
-        # The units' search indexes, read by the search page from this site (same origin).
+        # The units' search indexes, read by the search page from this site (same origin), and the quick search's.
         search.copy_into(state_dir(self.settings), self.result.get("tim_kiem") or [], out.parent)
+        own = [i for s in self.context["SECTION_BY_ID"].values() for i in s.items] + list(
+            self.context.get("PORTAL_PAGES", []))
+        quick_search.publish(own, self.settings["PORTAL"], state_dir(self.settings), out.parent)
 
     def write_news(self, writer, news: list[dict] | None = None) -> None:
         """The pages and feeds that show the merged news: the list, the overview page, the feeds. The warm

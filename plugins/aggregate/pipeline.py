@@ -19,7 +19,7 @@ from portal import sites, timeline
 from portal.lock import build_lock
 from portal.project import Project
 
-from . import addresses, dashboard, merge, normalise, parse, search
+from . import addresses, dashboard, merge, normalise, parse, quick_search, search
 from .fetch import Request, Response, fetch_all
 from .settings import Limits
 from .store import FOLDER, Store, read_json, write_json
@@ -106,8 +106,10 @@ def aggregate(project: Project, as_of: dt.date, now: dt.datetime, limits: Limits
             collected = {u["ma"]: {c: _channel(u, c, records[u["ma"], c], responses.get((u["ma"], c)), output_dir,
                                                store, now, keep, limits) for c in CHANNELS}
                          for u in unit_list}
-            #    ...and the search index of every unit built here, for the province-wide search page.
+            #    ...and the search index of every unit built here, for the province-wide search page, and every
+            #    unit's items by title, for its quick search.
             indexes = search.collect(unit_list, output_dir, state_dir, store, site.id, now)
+            unlisted = quick_search.collect(unit_list, collected, output_dir, state_dir)
             due = {u["ma"]: normalise.due_items(collected[u["ma"]]["tin-tuc"]["data"] or [], now, limits.clock_skew)
                    for u in unit_list}
         with timeline.span("aggregate-merge"):
@@ -129,6 +131,9 @@ def aggregate(project: Project, as_of: dt.date, now: dt.datetime, limits: Limits
         spellings = merge.spelling_notes(procedures)  # one lĩnh vực written two ways is one filter value
         for entry in health:
             entry["ghi_chu"] += spellings.get(entry["ma"], [])
+            if entry["ma"] in unlisted:
+                entry["ghi_chu"].append(f"tìm nhanh toàn tỉnh: {unlisted[entry['ma']]} (vẫn dùng danh sách đọc được"
+                                        " lần trước, nếu có).")
         # 5. Write the result the provincial site renders (tong-hop/ pages, feeds and exports).
         result = {
             "phien_ban": "1.0", "ngay_danh_gia": as_of.isoformat(), "cong_tinh": site.id,

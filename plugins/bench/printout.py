@@ -57,8 +57,11 @@ def table(data: dict) -> str:
         lines += ["", "Người dân tải về (byte truyền đi, nén gzip như docs/deployment-headers.md; lần đầu, "
                       "bộ nhớ đệm trống):",
                   f"  trang chủ {downloads_['trang_chu']['tong']:,}; trang tin {downloads_['trang_tin']['tong']:,}"]
-        for key, label in (("tim_kiem_don_vi", "tìm trên cổng đơn vị"), ("tim_kiem_toan_tinh", "tìm toàn tỉnh")):
-            entry = downloads_[key]
+        for key, label in (("tim_kiem_don_vi", "tìm trên cổng đơn vị"), ("tim_kiem_toan_tinh", "tìm toàn tỉnh"),
+                           ("tim_kiem_toan_tinh_toan_van", "tìm toàn tỉnh, toàn văn (không xét ngân sách)")):
+            entry = downloads_.get(key)
+            if not entry:
+                continue
             lines.append(f"  {label} ({entry['cong']}): " + ", ".join(f"«{q['trang']}» {q['tong']:,}"
                                                                        for q in entry["truy_van"])
                          + f"; lớn nhất {entry['lon_nhat']:,} (chưa nén {entry['lon_nhat_chua_nen']:,}; "

@@ -1,7 +1,9 @@
-"""Machine-readable outputs of a site: JSON exports of văn bản and TTHC, sitemap.xml, robots.txt.
+"""Machine-readable outputs of a site: JSON exports of văn bản and TTHC, the list of every published item
+(``muc-luc``), sitemap.xml, robots.txt.
 
 The JSON exports follow ``schemas/export.schema.json`` (documented in docs/exports.md) and are
-what the provincial portal aggregates. A procedure's record also carries what its page says of it
+what the provincial portal aggregates (``muc-luc`` feeds its province-wide quick search, aggregate.quick_search).
+A procedure's record also carries what its page says of it
 (:func:`portal.procedures.export_fields`): complete or "chưa đủ thông tin", the missing fields, how it
 is submitted. Output is deterministic: no build time, stable order.
 """
@@ -14,8 +16,12 @@ from xml.sax.saxutils import escape
 
 from . import content_types, jsonfmt, procedures, schema
 
-EXPORT_VERSION = "1.1"  # 1.1: procedures carry their completeness state and how they are submitted
+EXPORT_VERSION = "1.2"  # 1.1: procedures carry their completeness state and how they are submitted; 1.2: muc-luc
 EXPORT_TYPES = ("van-ban", "thu-tuc")
+CATALOG = "muc-luc"  # every published item of every type, by title: what the province-wide quick search reads
+CATALOG_LABEL = "Mục lục thông tin đã đăng"
+# The field that identifies an item of a type besides its title (what a citizen may search by).
+CODES = {"van-ban": "so_ky_hieu", "thu-tuc": "ma_thu_tuc"}
 
 
 def _jsonable(value):
@@ -61,6 +67,35 @@ def export_items(type_id: str, items, site: dict) -> dict:
     }
 
 
+def catalog(items, site: dict) -> dict:
+    """The ``muc-luc`` export: one short record per published item of every type (articles and pages),
+    newest first: id, url, title, date, its type and, for a văn bản or a procedure, its number or code."""
+    base = site["dia_chi_web"]
+    records = []
+    for item in sorted(items, key=lambda i: (-(_day(i) or dt.date.min).toordinal(), i.url)):
+        ctype = content_types.get(item.portal_type)
+        day = _day(item)
+        record = {"id": f"{site['id']}:{item.slug}", "url": _absolute(base, item.url), "tieu_de": item.title,
+                  "ngay": day.isoformat() if day else "", "loai_muc": ctype.id, "loai_muc_nhan": ctype.label}
+        code = item.fields.get(CODES.get(ctype.id, ""))
+        if isinstance(code, str) and code.strip():
+            record[CODES[ctype.id]] = code
+        records.append(record)
+    latest = max((r["ngay"] for r in records if r["ngay"]), default=None)
+    return {"phien_ban": EXPORT_VERSION, "loai": CATALOG, "loai_nhan": CATALOG_LABEL,
+            "don_vi": {"ma_cong": site["id"], "ten": site["ten_day_du"], "cap": site["cap"], "dia_chi_web": base},
+            "cap_nhat_moi_nhat": latest, "so_luong": len(records), "muc": records}
+
+
+def _day(item) -> dt.date | None:
+    """An item's day: its ``ngay`` (``cap_nhat`` for a page that has only that), else none."""
+    fields = getattr(item, "fields", None) or {}
+    value = fields.get("ngay") or fields.get("cap_nhat") or getattr(item, "date", None)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
 def _absolutise_files(record, base):
     """Attachment and form paths become absolute URLs, so an aggregator can link them."""
     if isinstance(record, dict):
@@ -96,6 +131,8 @@ def write_all(context: dict, settings: dict) -> None:
         data = export_items(type_id, by_id[type_id].items, site)
         _write(os.path.join(out, "du-lieu", f"{type_id}.json"),
                jsonfmt.dumps(data) + "\n")
+    published = [i for s in by_id.values() for i in s.items] + list(context.get("PORTAL_PAGES", []))
+    _write(os.path.join(out, "du-lieu", f"{CATALOG}.json"), jsonfmt.dumps(catalog(published, site)) + "\n")
     urls = [("index.html", None)]
     urls += [(s.url, s.items[0].date if s.items else None) for s in by_id.values()]
     for item in list(context.get("articles", [])) + list(context.get("pages", [])):
@@ -104,7 +141,8 @@ def write_all(context: dict, settings: dict) -> None:
     base = site["dia_chi_web"]
     _write(os.path.join(out, "sitemap.xml"), sitemap(urls, base))
     _write(os.path.join(out, "robots.txt"),
-           "User-agent: *\nAllow: /\nDisallow: /pagefind/\nDisallow: /tong-hop/tim-kiem/\n\n"
+           "User-agent: *\nAllow: /\nDisallow: /pagefind/\nDisallow: /tong-hop/tim-kiem/\n"
+           "Disallow: /tong-hop/tim-nhanh/\n\n"
            f"Sitemap: {_absolute(base, 'sitemap.xml')}\n")
 
 

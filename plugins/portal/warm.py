@@ -144,7 +144,7 @@ class WarmSite:
                         generator.generate_output(writer)
                 if _in_exports(old, item):
                     exports.write_all(self.context, self.settings)
-                    writer.written.update(("sitemap.xml", "robots.txt",
+                    writer.written.update(("sitemap.xml", "robots.txt", f"du-lieu/{exports.CATALOG}.json",
                                            *(f"du-lieu/{t}.json" for t in exports.EXPORT_TYPES)))
             result.written = sorted(writer.written)
         result.seconds = time.perf_counter() - started
@@ -276,12 +276,13 @@ class WarmWriter(SelectiveWriter):
 
 
 def _in_exports(old, new) -> bool:
-    """Whether the exports (JSON of văn bản and thủ tục, sitemap.xml) show what changed: an item of an
-    exported type, or an address or date (the sitemap's) that moved."""
-    def sitemap(item):
-        return None if item is None else (item.url, getattr(item, "modified", None), getattr(item, "date", None))
+    """Whether the exports (JSON of văn bản and thủ tục, the catalog of every item, sitemap.xml) show what
+    changed: an item of an exported type, or a title, address or date (the catalog's and the sitemap's)."""
+    def listed(item):
+        return None if item is None else (item.url, item.title, getattr(item, "modified", None),
+                                          getattr(item, "date", None))
 
-    return getattr(new, "portal_type", None) in exports.EXPORT_TYPES or sitemap(old) != sitemap(new)
+    return getattr(new, "portal_type", None) in exports.EXPORT_TYPES or listed(old) != listed(new)
 
 
 def _compile_templates(generator) -> None:

@@ -3,6 +3,9 @@
    - One Pagefind instance from this site's own pagefind/ folder; on the provincial portal, every unit's index
      (copied under tong-hop/tim-kiem/<unit>/ by `invoke aggregate`) is merged into it, each tagged with the
      synthetic filter "Đơn vị" = the unit's id, and its results linked to the unit's own pages.
+   - The provincial portal searches first by title, number and code in every unit (tim-nhanh.js: tens of
+     kilobytes a search, where the merged full text costs megabytes); "Tìm trong toàn bộ nội dung" switches to
+     the full text (?toan-van=1 in the address), and back. Pagefind is loaded only for the full text.
    - A unit whose index does not load is left out, and the page says which one; the others are still searched.
    - Pages changed since this site's index was made are in a supplement (pagefind/bo-sung.json names it and the
      pages of the index it replaces; plugins/portal/search_supplement.py): merged in, the replaced pages left
@@ -36,6 +39,9 @@
   var more = document.querySelector('[data-tim-kiem-them]');
   var missingNote = document.querySelector('[data-tim-kiem-thieu]');
   var headerBox = document.getElementById('o-tim-kiem');
+  var modeBox = document.querySelector('[data-tim-kiem-che-do]');
+  var modeText = document.querySelector('[data-tim-kiem-che-do-chu]');
+  var modeButton = document.querySelector('[data-tim-kiem-doi]');
 
   function absolute(url) { return new URL(url, document.baseURI).href; }
 
@@ -53,6 +59,10 @@
   }
   var province = !!unitSelect;
   var sites = [own].concat(units);
+  // The quick search's manifest (provincial portal only); where each unit's pages are for this page.
+  var quickUrl = form.getAttribute('data-tim-nhanh') ? absolute(form.getAttribute('data-tim-nhanh')) : '';
+  var roots = {};
+  sites.forEach(function (s) { roots[s.id] = s.root; });
 
   function showError() {
     var note = document.querySelector('[data-search-error]');
@@ -82,6 +92,8 @@
   /* ---------- the search engine: this site's index, plus every unit's ---------- */
   var pagefind = null;
   var engine = null;
+  var fullText = !quickUrl || !window.TimNhanh || new URLSearchParams(window.location.search).get('toan-van') === '1';
+  var engines = {};  // 'nhanh' / 'toan-van' → the engine once opened
 
   // This site's supplement, or null: { index: its folder's address or '', replaced: the ids to leave out }.
   async function supplement() {
@@ -133,16 +145,74 @@
     failed.forEach(function (u) { if (u.option) { u.option.disabled = true; } });
   }
 
-  async function fillKinds() {
-    if (!kindSelect) { return; }
-    var all = await engine.filters();
-    var kinds = Object.keys((all && all[KIND]) || {}).sort(function (a, b) { return a.localeCompare(b, 'vi'); });
-    kinds.forEach(function (k) {
-      var o = document.createElement('option');
-      o.value = k;
-      o.textContent = k;
-      kindSelect.appendChild(o);
-    });
+  // The filters' choices for the engine in use: the types it holds; in the quick search, also the units that
+  // only it holds (units on other software, whose full text the province does not index).
+  async function fillChoices() {
+    var all = (await engine.filters()) || {};
+    if (kindSelect) {
+      var chosen = kindSelect.value;
+      Array.prototype.slice.call(kindSelect.options, 1).forEach(function (o) { kindSelect.removeChild(o); });
+      Object.keys(all[KIND] || {}).sort(function (a, b) { return a.localeCompare(b, 'vi'); }).forEach(function (k) {
+        var o = document.createElement('option');
+        o.value = k;
+        o.textContent = k;
+        kindSelect.appendChild(o);
+      });
+      kindSelect.value = chosen;
+      if (kindSelect.value !== chosen) { kindSelect.value = ''; }
+    }
+    if (unitSelect) {
+      Array.prototype.forEach.call(unitSelect.querySelectorAll('option[data-chi-nhanh]'), function (o) {
+        unitSelect.removeChild(o);
+      });
+      if (!fullText) {
+        (engine.m ? engine.m.don_vi : []).forEach(function (u) {
+          var listed = Array.prototype.some.call(unitSelect.options, function (o) { return o.value === u.ma; });
+          if (!listed && u.so_muc && typeof u.ten === 'string') {
+            var o = document.createElement('option');
+            o.value = u.ma;
+            o.textContent = u.ten;
+            o.setAttribute('data-chi-nhanh', '');
+            unitSelect.appendChild(o);
+          }
+        });
+      }
+    }
+  }
+
+  function showMode() {
+    if (!modeBox) { return; }
+    modeBox.hidden = !quickUrl || !window.TimNhanh;
+    modeText.textContent = fullText
+      ? 'Đang tìm trong toàn bộ nội dung các trang của mọi cơ quan, đơn vị (tải nhiều dữ liệu hơn).'
+      : 'Đang tìm theo tiêu đề, số ký hiệu văn bản và mã thủ tục trên mọi cổng trong tỉnh.';
+    modeButton.textContent = fullText ? 'Chỉ tìm theo tiêu đề (nhanh hơn)' : 'Tìm trong toàn bộ nội dung';
+  }
+
+  // The engine of the current mode, opened once: the quick search, or Pagefind with every unit merged in. The
+  // quick search that cannot load gives way to the full text.
+  async function useMode() {
+    var key = fullText ? 'toan-van' : 'nhanh';
+    if (!engines[key]) {
+      if (!fullText) {
+        try {
+          engines[key] = await window.TimNhanh.open(quickUrl, roots);
+        } catch (e) {
+          fullText = true;
+          return useMode();
+        }
+      } else {
+        var loading = supplement();
+        pagefind = await import(own.index + 'pagefind.js');
+        var opened = await open(units, await loading);
+        (opened.extra ? opened.extra.replaced : []).forEach(function (id) { replaced[id] = true; });
+        reportMissing(opened.failed);
+        engines[key] = opened.instance;
+      }
+    }
+    engine = engines[key];
+    showMode();
+    await fillChoices();
   }
 
   /* ---------- results ---------- */
@@ -192,7 +262,8 @@
     h.appendChild(a);
     li.appendChild(h);
     var facts = [];
-    if (province) { facts.push(siteOf(data.url).name); }
+    if (province) { facts.push(data.unit || siteOf(data.url).name); }
+    if (data.meta && data.meta['Số hiệu']) { facts.push(data.meta['Số hiệu']); }
     var kind = (data.filters && data.filters[KIND] && data.filters[KIND][0]) || (data.meta && data.meta['Chuyên mục']);
     if (kind) { facts.push(kind); }
     var when = data.meta && (data.meta['Ngày đăng'] || data.meta['Cập nhật']);
@@ -232,6 +303,7 @@
   function writeUrl(q) {
     var p = new URLSearchParams(window.location.search);
     if (q) { p.set('q', q); } else { p.delete('q'); }
+    if (quickUrl && fullText) { p.set('toan-van', '1'); } else { p.delete('toan-van'); }
     [unitSelect, kindSelect].forEach(function (s) {
       if (!s) { return; }
       if (s.value) { p.set(s.name, s.value); } else { p.delete(s.name); }
@@ -274,6 +346,19 @@
   /* ---------- wiring ---------- */
   var timer = null;
   more.addEventListener('click', function () { showMore(searchId); });
+  if (modeButton) {
+    modeButton.addEventListener('click', async function () {
+      fullText = !fullText;
+      say('Đang tải bộ tìm kiếm…');
+      try {
+        await useMode();
+      } catch (e) {
+        showError();
+        return;
+      }
+      await run();
+    });
+  }
   form.addEventListener('submit', function (e) { e.preventDefault(); window.clearTimeout(timer); run(); });
   form.addEventListener('change', function (e) { if (e.target !== input) { run(); } });
   input.addEventListener('input', function () {
@@ -289,13 +374,7 @@
   async function start() {
     say('Đang tải bộ tìm kiếm…');
     try {
-      var loading = supplement();
-      pagefind = await import(own.index + 'pagefind.js');
-      var opened = await open(units, await loading);
-      engine = opened.instance;
-      (opened.extra ? opened.extra.replaced : []).forEach(function (id) { replaced[id] = true; });
-      reportMissing(opened.failed);
-      await fillKinds();
+      await useMode();
     } catch (e) {
       showError();
       return;
