@@ -190,12 +190,16 @@ def test_publishing_indexes_only_what_changed_and_keeps_the_generation_before(tm
     assert json.loads((published / "chi-muc.json").read_text(encoding="utf-8"))["the_he"] == third
 
 
-@pytest.mark.parametrize("damage", ["{", "[]", '{"x": "../../etc"}'])
+@pytest.mark.parametrize("damage", ["{", "[]", '{"x": "../../etc"}', '{"phien_ban": 1, "don_vi": [1, {"ma": "a"}]}',
+                                    '{"phien_ban": 1, "don_vi": [{"ma": "a", "muc": [["x"], 3, ["t", "u", 1]]}]}'])
 def test_a_damaged_record_of_the_index_costs_only_indexing_again(tmp_path, damage):
     state, site_out = tmp_path / "state", tmp_path / "site"
     (state / "tim-nhanh").mkdir(parents=True)
+    (state / quick_search.SOURCES).write_text(damage, encoding="utf-8")
+    assert quick_search.collect([], {}, tmp_path / "output", state) == {}
     (state / "tim-nhanh" / quick_search.INPUTS).write_text(damage, encoding="utf-8")
     (state / "tim-nhanh" / "thu-tu.json").write_text(damage, encoding="utf-8")
+    (state / quick_search.SOURCES).write_text(damage, encoding="utf-8")
     generation = quick_search.publish([_own("Tin", "tin")], SITE, state, site_out)
     assert (site_out / "tong-hop" / "tim-nhanh" / generation / "muc" / "0.json").is_file()
     assert Path(state / "tim-nhanh" / generation).is_dir()

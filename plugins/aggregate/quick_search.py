@@ -41,8 +41,8 @@ def collect(unit_list: list[dict], collected: dict, output_dir: Path, state_dir:
     """Each unit's items (``{"ma", "ten", "goc", "muc": [[title, url, type, day, code], ...]}``) into
     ``tim-nhanh.json``; returns ``{unit: error}`` for the units whose catalog could not be read."""
     path = state_dir / SOURCES
-    before = read_json(path, {})
-    kept = {u["ma"]: u for u in before.get("don_vi", [])} if before.get("phien_ban") == title_index.FORMAT else {}
+    before = _sources(path)
+    kept = {u["ma"]: u for u in before.get("don_vi", [])}
     units, errors = [], {}
     for unit in unit_list:
         entry = {"ma": unit["ma"], "ten": unit["ten"], "goc": unit["dia_chi_web"]}
@@ -58,6 +58,18 @@ def collect(unit_list: list[dict], collected: dict, output_dir: Path, state_dir:
     if data != before:
         write_json(path, data)
     return errors
+
+
+def _sources(path: Path) -> dict:
+    """``tim-nhanh.json`` as written by this version; a damaged or older file reads as empty (it only costs
+    reading each unit's catalog again)."""
+    data = read_json(path, {})
+    if not (isinstance(data, dict) and data.get("phien_ban") == title_index.FORMAT
+            and isinstance(data.get("don_vi"), list)):
+        return {}
+    units = [u for u in data["don_vi"] if isinstance(u, dict) and isinstance(u.get("ma"), str)
+             and isinstance(u.get("muc", []), list)]
+    return {**data, "don_vi": units}
 
 
 def _local(path: Path, before: dict | None) -> tuple[str, list, str]:
@@ -100,20 +112,20 @@ def _remote(channels: dict) -> list:
 def items_of(site_items, site: dict, state_dir: Path) -> tuple[list[title_index.Item], list[dict], list[dict]]:
     """(every item, the units, the types) of the province: the provincial portal's own ``site_items`` (its
     Pelican articles and pages) first among the units, then every unit of ``tim-nhanh.json``."""
-    sources = read_json(state_dir / SOURCES, {})
+    sources = _sources(state_dir / SOURCES)
     units = [{"ma": site["id"], "ten": site["ten_day_du"], "goc": site["dia_chi_web"]}]
     lists = [[[i.title, f"{site['dia_chi_web'].rstrip('/')}/{i.url}", i.portal_type, _day(i),
                _code({"loai_muc": i.portal_type, **(getattr(i, "fields", None) or {})})] for i in site_items]]
-    if sources.get("phien_ban") == title_index.FORMAT:
-        for unit in sources.get("don_vi", []):
-            if unit.get("ma") != site["id"]:
-                units.append({"ma": unit["ma"], "ten": unit["ten"], "goc": unit["goc"]})
-                lists.append(unit.get("muc", []))
+    for unit in sources.get("don_vi", []):
+        if unit["ma"] != site["id"]:
+            units.append({"ma": unit["ma"], "ten": str(unit.get("ten") or unit["ma"]),
+                          "goc": str(unit.get("goc") or "")})
+            lists.append(unit.get("muc", []))
     kinds = [{"ma": t.id, "ten": t.label} for t in content_types.TYPES]
     kind_index = {k["ma"]: n for n, k in enumerate(kinds)}
     items = []
     for unit, rows in enumerate(lists):
-        for title, url, kind, day, code in rows:
+        for title, url, kind, day, code in (r for r in rows if isinstance(r, list) and len(r) == 5):
             if title and isinstance(url, str) and url.startswith(("https://", "http://")):
                 items.append(title_index.Item(" ".join(str(title).split()), url, unit,
                                               kind_index.get(kind, len(kinds)), str(day)[:10], str(code)))
