@@ -26,7 +26,6 @@ import os
 import shutil
 import sys
 import threading
-import time
 from pathlib import Path
 
 from invoke import Exit, task
@@ -34,8 +33,8 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from portal import build_report, console, content_types, fixes, scaffold, schedule, sites  # noqa: E402
 from portal import check as checking  # noqa: E402
-from portal import console, content_types, fixes, scaffold, schedule, sites  # noqa: E402
 from portal.build import build_province  # noqa: E402
 from portal.problems import ERROR, PortalError  # noqa: E402
 from portal.project import Project  # noqa: E402
@@ -158,7 +157,7 @@ def build(c, site=None, production=False, jobs=0, no_search=False, force=False, 
     else:
         result = build_province(project, site or None, jobs=int(jobs), search=not no_search, force=force,
                                 now=_as_of(as_of), published=_published)
-        _record_run(project, "build", result)
+        build_report.record_run(project.output / build_report.REPORT_NAME, "build", result)
         code = _report(result)
     index = OUTPUT / "index.html"
     if index.exists():
@@ -477,102 +476,33 @@ def aggregate(c, as_of="", production=False):
         raise Exit(code=code)
 
 
-def _aggregate(project: Project, day: dt.date, index: bool = True, checked: dict | None = None):
-    """The provincial aggregation and the provincial site's build (hold the build lock): (its id, the build).
-    ``checked``: the light checks of the units' build just made, not read again."""
-    from aggregate import settings as aggregate_settings
-    from aggregate.pipeline import aggregate as run_aggregate
+def _aggregate(project: Project, day: dt.date):
+    """The provincial aggregation and the provincial site's build (hold the build lock): (its id, the build)."""
     from aggregate.pipeline import terminal
-    from compliance import settings as compliance_settings
+    from aggregate.province_run import aggregate_and_build
 
     try:
-        typed = compliance_settings.read(project.settings)[0]
-        limits = aggregate_settings.read(project.settings)
-        result = run_aggregate(project, day, dt.datetime.now().replace(microsecond=0), limits, settings=typed,
-                               checked=checked)
+        result, built = aggregate_and_build(project, day, announce=lambda r: print(terminal(r)))
     except (LookupError, PortalError) as exc:
         raise Exit(str(exc), code=2) from None
-    print(terminal(result))
-    return result.province, build_province(project, [result.province], checked=result.checked, index=index)
+    return result.province, built
 
 
 def _build_and_aggregate(project: Project, site, jobs: int, search: bool, force: bool, now) -> int:
-    """``invoke build --aggregate``: the sites published, then the provincial aggregate published. The units'
-    search indexes are made meanwhile, in a thread (Pagefind is a process of its own: the aggregation, in
-    Python, takes the other core), the provincial site's once it is published; the province-wide search then
-    reads the units' new indexes. "Online" is when the aggregate is published (or found unchanged).
-    Exit code: the worse of the two builds (1 before 3)."""
-    from concurrent.futures import ThreadPoolExecutor
+    """``invoke build --aggregate`` (aggregate/province_run.py orders the work). Exit code: the worse of the two
+    builds (1 before 3)."""
+    from aggregate.pipeline import terminal
+    from aggregate.province_run import build_and_aggregate
 
-    from aggregate.pipeline import province_site, refresh_search
-    from portal import timeline
-    from portal.build import ProvinceResult, index_published
-    from portal.lock import build_lock
-
-    day = now.date() if now else dt.date.today()
+    chosen = [d.name for d in _sites(project, site)]
     try:
-        province = province_site(project).id
-    except LookupError as exc:
+        province, units, aggregated = build_and_aggregate(
+            project, chosen, jobs, search, force, now, announce=lambda r: print(terminal(r)), published=_published)
+    except (LookupError, PortalError) as exc:
         raise Exit(str(exc), code=2) from None
-    with build_lock(project.root):
-        # The provincial site is built once, by the aggregation that follows, not also among the units.
-        chosen = [d.name for d in _sites(project, site) if d.name != province]
-        units = (build_province(project, chosen, jobs=jobs, search=search, force=force, now=now, index=False)
-                 if chosen else ProvinceResult([], [], time.time()))
-        with ThreadPoolExecutor(max_workers=1) as indexer:
-            indexing = indexer.submit(index_published, project, units)
-            with timeline.span("aggregate"):
-                province, aggregated = _aggregate(project, day, index=False, checked=units.checks or None)
-            online_at = time.time()
-            _published(_online(units, aggregated))
-            indexing.result()
-        # build-report.json, not on the way to online: both builds of the run in one report.
-        index_published(project, aggregated, report=_online(units, aggregated, report=True))
-        # The province-wide search reads a copy of each unit's index: the new ones replace theirs at once.
-        refresh_search(project, [s.site_id for s in units.sites if s.indexed_at], dt.datetime.now().replace(
-            microsecond=0))
-        indexed = max([s.indexed_at for r in (units, aggregated) for s in r.sites] or [0.0])
-        if indexed:
-            indexed = time.time()
-        _record_run(project, "build --aggregate", units, _online(units, aggregated), online_at=online_at,
-                    indexed=indexed, searchable=_searchable(units, aggregated))
     codes = [_report(units), _report(aggregated)]
     print(f"Xem: {project.output / province / 'tong-hop' / 'index.html'}")
     return 1 if 1 in codes else max(codes)
-
-
-def _record_run(project: Project, command: str, result, online=None, searchable: float | None = None,
-                online_at: float = 0.0, indexed: float | None = None) -> None:
-    """The command's own times in build-report.json (``lan_chay``): start, all online, every changed page
-    searchable (``searchable``), every new index in place (``indexed``). ``online_at``: when a step that
-    publishes nothing new (the aggregate found unchanged) was done."""
-    from portal.build_report import REPORT_NAME, write_run
-
-    online = online or result
-    if searchable is None:
-        searchable = _searchable(result)
-    if indexed is None:
-        indexed = max([s.indexed_at for s in result.sites] or [0.0])
-    write_run(project.output / REPORT_NAME, command, result.started,
-              max([s.published_at for s in online.sites] + [online_at]), searchable, indexed)
-
-
-def _searchable(*results) -> float:
-    """When the last site's changed pages were searchable: its supplement, else its new index (0: none)."""
-    return max([s.supplemented_at or s.indexed_at for r in results for s in r.sites] or [0.0])
-
-
-def _online(*results, report: bool = False):
-    """One result standing for several builds of one run: what ``_published`` prints; with ``report``, with
-    their problems, start and sites found too, as build-report.json gives it."""
-    from portal.build import ProvinceResult
-
-    sites = {s.site_id: s for r in results for s in r.sites}  # a site built twice: its last build
-    if not report:
-        return ProvinceResult(list(sites.values()), [])
-    return ProvinceResult(sorted(sites.values(), key=lambda s: s.site_id), [p for r in results for p in r.problems],
-                          min(r.started for r in results if r.started) if any(r.started for r in results) else 0.0,
-                          sorted({f for r in results for f in r.found}))
 
 
 LOCKS = (("requirements-dev.txt", "requirements-dev.lock", ()),

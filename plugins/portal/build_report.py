@@ -95,6 +95,25 @@ def write_run(path: Path, command: str, started: float, online: float, searchabl
             _write_run(path, data, command, started, online, searchable, searchable if indexed is None else indexed)
 
 
+def record_run(path: Path, command: str, result: ProvinceResult, online_result: ProvinceResult | None = None,
+               searchable: float | None = None, online_at: float = 0.0, indexed: float | None = None) -> None:
+    """:func:`write_run` from a command's build results: online when the last site of ``online_result``
+    (default ``result``) was published, or at ``online_at`` (a step that published nothing new, the aggregate
+    found unchanged, was done then); searchable and indexed from the sites unless given."""
+    online_result = online_result or result
+    if searchable is None:
+        searchable = searchable_at(result)
+    if indexed is None:
+        indexed = max([s.indexed_at for s in result.sites] or [0.0])
+    write_run(path, command, result.started, max([s.published_at for s in online_result.sites] + [online_at]),
+              searchable, indexed)
+
+
+def searchable_at(*results: ProvinceResult) -> float:
+    """When the last site's changed pages were searchable: its supplement, else its new index (0: none)."""
+    return max([s.supplemented_at or s.indexed_at for r in results for s in r.sites] or [0.0])
+
+
 def _write_run(path: Path, data: dict, command: str, started: float, online: float, searchable: float,
                indexed: float) -> None:
     run = SimpleNamespace(search="-", search_due="", published_at=online, supplemented_at=searchable,

@@ -349,14 +349,7 @@
   if (modeButton) {
     modeButton.addEventListener('click', async function () {
       fullText = !fullText;
-      say('Đang tải bộ tìm kiếm…');
-      try {
-        await useMode();
-      } catch (e) {
-        showError();
-        return;
-      }
-      await run();
+      if (await load()) { await run(); }
     });
   }
   form.addEventListener('submit', function (e) { e.preventDefault(); window.clearTimeout(timer); run(); });
@@ -371,14 +364,20 @@
   input.value = params.get('q') || '';
   if (headerBox && input.value) { headerBox.value = input.value; }
 
-  async function start() {
+  // The engine of the current mode, with the page saying so meanwhile; false (and the error note) when it fails.
+  async function load() {
     say('Đang tải bộ tìm kiếm…');
     try {
       await useMode();
+      return true;
     } catch (e) {
       showError();
-      return;
+      return false;
     }
+  }
+
+  async function start() {
+    if (!(await load())) { return; }
     [unitSelect, kindSelect].forEach(function (s) {
       if (!s) { return; }
       var v = params.get(s.name);
