@@ -80,6 +80,8 @@ def test_items_are_numbered_newest_first_and_found_by_every_word_and_filter():
     assert rows(files, [2]) == [["Đăng ký khai sinh", "https://stp.dongson.gov.vn/thu-tuc/khai-sinh.html", 1, 1,
                                  "2026-05-02", "1.001193.000.00.00.H96"]]
     assert lookup(files, "khong-co") == [] and lookup(files, "~u9") == []
+    assert json.loads(files["dau/da.json"]) == {"dak": 1, "dang": 2}  # what a last word being typed may be
+    assert json.loads(files["dau/sc.json"]) == {"script": 1} and not [f for f in files if f.startswith("dau/=")]
 
 
 def test_the_same_items_give_the_same_files_and_a_change_a_new_generation():

@@ -235,6 +235,7 @@ def test_province_search_by_title_fetches_no_full_text_index(site, page):
     assert not [u for u in requested if "/pagefind/" in u or "/tong-hop/tim-kiem/" in u], requested
     quick = [u.removeprefix(f"{base}/{PROVINCE}/tong-hop/tim-nhanh/") for u in requested if "/tim-nhanh/" in u]
     assert quick[0] == "chi-muc.json" and sum("/tu/" in u for u in quick) <= 4 and sum("/muc/" in u for u in quick) == 1
+    assert not [u for u in quick if "/dau/" in u]  # every word complete: no word beginnings read
     expect(page.locator("[data-tim-kiem-che-do-chu]")).to_have_text(re.compile("theo tiêu đề"))
 
 
@@ -244,6 +245,15 @@ def test_province_search_finds_a_procedure_by_its_code_and_a_title_typed_in_capi
     assert [r["title"] for r in by_code] == ["Đăng ký kết hôn"]
     capitals = search(page, base, f"{PROVINCE}/tim-kiem.html?q=ĐĂNG KÝ KẾT HÔN")
     assert [r["title"] for r in capitals] == ["Đăng ký kết hôn"]
+
+
+@pytest.mark.parametrize("typed", ["dang ky khai si", "Đăng ký kết hô", "dang ky ke"])
+def test_the_last_word_may_be_still_being_typed(site, page, typed):
+    base, _ = site
+    titles = [r["title"] for r in search(page, base, f"{PROVINCE}/tim-kiem.html?q={typed}")]
+    assert titles and all(t.startswith("Đăng ký") for t in titles), titles
+    if typed.endswith("si"):
+        assert titles == ["Đăng ký khai sinh"]
 
 
 def test_switching_between_title_and_full_text_search(site, page):

@@ -15,7 +15,11 @@ merged load 2.27 MB. This index holds only what a quick search needs and is read
   ranks the items that spell its words so first ("Đắk Nông" before "Đăk Nông", "dịch vụ" before "mục
   đích ... vụ"), as Pagefind's diacritic bonus does on a unit's own search page;
 - ``<generation>/muc/<n>.json``: items ``n × BLOCK`` onwards, ``[title, url, unit, type, day, code]`` each;
-  items are numbered newest first, so the first results are in the first block.
+  items are numbered newest first, so the first results are in the first block;
+- ``<generation>/dau/<b>.json``: the words that begin with ``b`` (their first two characters), each with
+  the number of items holding it. A query's last word that the index does not hold, or that finds nothing
+  with the others, is still being typed: the page reads the words it begins and searches the commonest
+  of them ("khai si" finds "khai sinh"), as Pagefind does with a query's last word.
 
 Words are folded as the search page folds a query (``tim-nhanh.js``: NFD, combining marks U+0300–U+036F
 removed, đ/Đ (and the look-alike ð/Ð) → d, lower case) and split on anything but ``0-9a-z``: Vietnamese
@@ -37,7 +41,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-FORMAT = 1
+FORMAT = 2  # 2: the word beginnings (dau/)
 BLOCK = 100              # items per block of ``muc/``: the first page of results is one small file
 WORDS_PER_SHARD = 4      # the shard count is the power of two that gives about this many words a shard
 MIN_SHARDS, MAX_SHARDS = 16, 4096
@@ -121,6 +125,11 @@ def build(items: list[Item], units: list[dict], kinds: list[dict]) -> tuple[str,
         deltas = [b - a for a, b in zip(numbers, numbers[1:], strict=False)]
         by_shard[fnv1a(word) % shards][word] = [numbers[0], *deltas]
     files = {f"tu/{n}.json": _dumps(shard) for n, shard in enumerate(by_shard)}
+    beginnings: dict[str, dict[str, int]] = {}
+    for word in sorted(postings):
+        if word[0] not in "=~":
+            beginnings.setdefault(word[:2], {})[word] = len(postings[word])
+    files.update((f"dau/{start}.json", _dumps(known)) for start, known in beginnings.items())
     for start in range(0, len(items), BLOCK):
         files[f"muc/{start // BLOCK}.json"] = _dumps(
             [[i.title, i.url, i.unit, i.kind, i.day, i.code] for i in items[start:start + BLOCK]])

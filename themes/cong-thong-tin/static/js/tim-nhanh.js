@@ -7,6 +7,8 @@
      case, split on anything but 0-9a-z): "dang ky khai sinh" finds "Đăng ký khai sinh".
    - An item must hold every word of the query; results are newest first, except that a query typed with
      diacritics puts first the items that spell more of its words so ("Đắk Nông" before "Đăk Nông").
+   - The last word may be still being typed: when the index does not hold it, or it finds nothing with the
+     others, it stands for the commonest words it begins (dau/: "khai si" finds "khai sinh").
    - Everything read is text from the units and other portals: it is returned as data, for textContent, and an
      address that is not http(s) is dropped.
    window.TimNhanh.open(manifestUrl) → an engine with search(query, {filters}) and filters(), shaped like
@@ -17,6 +19,7 @@
   var UNIT = 'Đơn vị';
   var KIND = 'Loại';
   var MAX_WORD = 40;
+  var BEGUN = 8;  // the commonest words a last word being typed stands for
 
   function fold(s) {
     return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐðÐ]/g, 'd').toLowerCase();
@@ -97,7 +100,15 @@
     });
   };
 
+  function union(lists) {
+    var seen = {};
+    var out = [];
+    lists.forEach(function (list) { list.forEach(function (n) { if (!seen[n]) { seen[n] = true; out.push(n); } }); });
+    return out.sort(function (a, b) { return a - b; });
+  }
+
   function intersect(lists) {
+    lists = lists.slice();
     lists.sort(function (a, b) { return a.length - b.length; });
     var result = lists[0] || [];
     for (var i = 1; i < lists.length && result.length; i++) {
@@ -112,6 +123,14 @@
     }
     return result;
   }
+
+  // The commonest words (at most BEGUN) that begin with prefix, longer than it.
+  Engine.prototype.begun = function (prefix) {
+    return getJson(this.base + 'dau/' + prefix.slice(0, 2) + '.json', false).then(function (known) {
+      return Object.keys(known).filter(function (w) { return w.length > prefix.length && w.indexOf(prefix) === 0; })
+        .sort(function (a, b) { return known[b] - known[a] || (a < b ? -1 : 1); }).slice(0, BEGUN);
+    }, function () { return []; });
+  };
 
   function indexOf(list, key, value) {
     for (var i = 0; i < list.length; i++) { if (list[i][key] === value) { return i; } }
@@ -131,6 +150,7 @@
     var self = this;
     var filters = (options && options.filters) || {};
     var wanted = words(query);
+    var last = wanted.length - 1;  // the word that may be still being typed
     if (filters[UNIT]) {
       var u = indexOf(this.m.don_vi, 'ma', filters[UNIT]);
       wanted.push(u < 0 ? '~none' : '~u' + u);
@@ -143,6 +163,15 @@
     var exact = spelt(query);
     return Promise.all(wanted.map(function (w) { return self.list(w); })).then(function (lists) {
       var found = intersect(lists);
+      if (last < 0 || wanted[last].length < 2 || (lists[last].length && found.length)) { return found; }
+      return self.begun(wanted[last]).then(function (more) {
+        if (!more.length) { return found; }
+        return Promise.all(more.map(function (w) { return self.list(w); })).then(function (extra) {
+          lists[last] = union([lists[last]].concat(extra));
+          return intersect(lists);
+        });
+      });
+    }).then(function (found) {
       if (!exact.length || found.length < 2) { return found; }
       return Promise.all(exact.map(function (w) { return self.list('=' + w); })).then(function (spelled) {
         var score = {};
@@ -181,7 +210,7 @@
   };
 
   function valid(m) {
-    return m && m.phien_ban === 1 && isText(m.the_he) && /^[0-9a-z]+$/.test(m.the_he) && m.so_manh > 0 &&
+    return m && m.phien_ban === 2 && isText(m.the_he) && /^[0-9a-z]+$/.test(m.the_he) && m.so_manh > 0 &&
       m.khoi > 0 && Array.isArray(m.don_vi) && Array.isArray(m.loai);
   }
 
