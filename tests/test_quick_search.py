@@ -132,6 +132,7 @@ def test_sources_come_from_each_units_catalog_or_what_was_fetched_and_keep_the_l
         _record("stp", "ket-hon", "Đăng ký kết hôn", "thu-tuc", ma_thu_tuc="1.000894.000.00.00.H96")]))
     news = [{"tieu_de": "Tiêm chủng mở rộng", "url": "https://syt.dongson.gov.vn/t/1",
              "ngay": "2026-11-02T08:00:00+07:00"},
+            {"tieu_de": "Dài\x07\u0085" + "x" * 500_000, "url": "https://syt.dongson.gov.vn/t/2", "ngay": "2026-11-01"},
             {"tieu_de": "Địa chỉ lạ", "url": "javascript:alert(1)", "ngay": "2026-11-02"}]
     fetched = {"syt": {"tin-tuc": {"data": news}, "thu-tuc": {"data": None}}}
     assert quick_search.collect([LOCAL, REMOTE], fetched, output, state) == {}
@@ -142,7 +143,11 @@ def test_sources_come_from_each_units_catalog_or_what_was_fetched_and_keep_the_l
     assert syt["muc"][0] == ["Tiêm chủng mở rộng", "https://syt.dongson.gov.vn/t/1", "tin-tuc", "2026-11-02", ""]
     items, units, _ = quick_search.items_of([], SITE, state)
     assert [u["ma"] for u in units] == ["tinh", "stp", "syt"]
-    assert sorted(i.title for i in items) == ["Hướng dẫn chứng thực", "Tiêm chủng mở rộng", "Đăng ký kết hôn"]
+    assert max(len(i.title) for i in items) <= quick_search.TITLE_CHARS
+    long = next(i for i in items if i.title.startswith("Dài"))
+    assert len(long.title) == quick_search.TITLE_CHARS and long.title.endswith("…") and "\x07" not in long.title
+    assert sorted(i.title for i in items if i is not long) == ["Hướng dẫn chứng thực", "Tiêm chủng mở rộng",
+                                                               "Đăng ký kết hôn"]
     written = (state / quick_search.SOURCES).stat().st_mtime_ns
     quick_search.collect([LOCAL, REMOTE], fetched, output, state)
     assert (state / quick_search.SOURCES).stat().st_mtime_ns == written  # nothing new: not written again

@@ -34,6 +34,7 @@ SOURCES = "tim-nhanh.json"   # in the state folder: each unit's items
 INPUTS = "dau-vao.json"      # in the generations' folder: the digest of the items last indexed → their generation
 FOLDER = "tim-nhanh"         # generations under the state folder; the published index under tong-hop/
 KEEP = 2                     # generations linked into the site: the current one and the one before
+TITLE_CHARS, CODE_CHARS = 300, 100  # a title as long as the content schema allows; longer ones (another portal's) cut
 REMOTE_KINDS = {"tin-tuc": "tin-tuc", "thu-tuc": "thu-tuc", "van-ban": "van-ban"}  # channel → type of its items
 
 
@@ -127,11 +128,18 @@ def items_of(site_items, site: dict, state_dir: Path) -> tuple[list[title_index.
     for unit, rows in enumerate(lists):
         for title, url, kind, day, code in (r for r in rows if isinstance(r, list) and len(r) == 5):
             if title and isinstance(url, str) and url.startswith(("https://", "http://")):
-                items.append(title_index.Item(" ".join(str(title).split()), url, unit,
-                                              kind_index.get(kind, len(kinds)), str(day)[:10], str(code)))
+                items.append(title_index.Item(_cut(" ".join(str(title).split()), TITLE_CHARS), url, unit,
+                                              kind_index.get(kind, len(kinds)), str(day)[:10],
+                                              _cut(str(code), CODE_CHARS)))
     if any(i.kind == len(kinds) for i in items):
         kinds.append({"ma": "khac", "ten": "Thông tin khác"})
     return title_index.order(items), units, kinds
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` without control characters, at most ``limit`` characters (cut with "…")."""
+    text = "".join(c for c in text if c >= " " and not 0x7F <= ord(c) <= 0x9F)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _day(item) -> str:
