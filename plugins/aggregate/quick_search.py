@@ -28,6 +28,7 @@ from portal import content_types
 from portal.exports import CATALOG, CODES
 
 from . import parse, title_index
+from .search import link_tree
 from .store import read_json, write_json
 
 SOURCES = "tim-nhanh.json"   # in the state folder: each unit's items
@@ -168,7 +169,7 @@ def publish(site_items, site: dict, state_dir: Path, site_output: Path) -> str:
     target = site_output / "tong-hop" / FOLDER
     target.mkdir(parents=True, exist_ok=True)
     for name in _generations(store)[:KEEP]:
-        _link_tree(store / name, target / name)
+        link_tree(store / name, target / name)  # a generation never changes: what is there is the same
     fresh = target / f".{title_index.MANIFEST}.moi"
     shutil.copyfile(store / generation / title_index.MANIFEST, fresh)
     os.replace(fresh, target / title_index.MANIFEST)
@@ -200,16 +201,3 @@ def _generations(store: Path) -> list[str]:
     """The kept generations, newest first (those listed in ``thu-tu.json`` that exist)."""
     listed = read_json(store / "thu-tu.json", [])
     return [g for g in listed if isinstance(g, str) and g.isalnum() and (store / g).is_dir()]
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    if target.is_dir():
-        return  # a generation's files never change: linked once, it is complete
-    scratch = target.with_name(f".{target.name}.moi")
-    shutil.rmtree(scratch, ignore_errors=True)
-    try:
-        shutil.copytree(source, scratch, copy_function=os.link)
-    except OSError:
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(source, scratch)
-    os.replace(scratch, target)

@@ -89,7 +89,7 @@ def copy_into(state_dir: Path, entries: list[dict], site_output: Path) -> None:
         if entry.get("chi_muc"):
             source = state_dir / FOLDER / entry["ma"]
             if (source / ENTRY).is_file():
-                _link_tree(source, site_output / entry["chi_muc"])
+                link_tree(source, site_output / entry["chi_muc"])
 
 
 def _keep(unit: str, source: Path, folder: Path, store: Store, now: dt.datetime) -> dict:
@@ -143,7 +143,7 @@ def _replace(source: Path, target: Path, folder: Path) -> None:
         _link(meta, fresh / meta.name)
     for name in DATA_FOLDERS:
         if (source / name).is_dir():
-            _link_tree(source / name, fresh / name)
+            link_tree(source / name, fresh / name)
     old = folder / f".cu-{target.name}"
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
@@ -152,7 +152,9 @@ def _replace(source: Path, target: Path, folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _link_tree(source: Path, target: Path) -> None:
+def link_tree(source: Path, target: Path) -> None:
+    """``source`` into ``target`` as hard links (copies where the file system refuses them): files named by
+    their content, which nothing writes into (also the quick search's generations, aggregate.quick_search)."""
     shutil.copytree(source, target, copy_function=_link, dirs_exist_ok=True)
 
 
