@@ -13,6 +13,7 @@ import pytest
 
 from aggregate import quick_search, title_index
 from aggregate.title_index import Item
+from portal import exports
 
 UNITS = [{"ma": "tinh", "ten": "Ủy ban nhân dân tỉnh Đông Sơn", "goc": "https://dongson.gov.vn"},
          {"ma": "stp", "ten": "Sở Tư pháp tỉnh Đông Sơn", "goc": "https://stp.dongson.gov.vn"}]
@@ -162,11 +163,13 @@ def test_sources_come_from_each_units_catalog_or_what_was_fetched_and_keep_the_l
     assert "chưa có muc-luc.json" in quick_search.collect([LOCAL], fetched, output, state)["stp"]
 
 
-def _own(title: str, slug: str, day: str = "2026-11-20"):
+def _own(title: str, slug: str, day: str = "2026-11-20") -> dict:
+    """One of the provincial portal's own items, as its muc-luc export lists it (portal.exports.catalog)."""
     import datetime as dt
 
-    return SimpleNamespace(title=title, url=f"tin-tuc/{slug}.html", portal_type="tin-tuc",
+    item = SimpleNamespace(title=title, url=f"tin-tuc/{slug}.html", portal_type="tin-tuc", slug=slug,
                            fields={"ngay": dt.date.fromisoformat(day)})
+    return exports.catalog([item], {**SITE, "cap": "tinh"})["muc"][0]
 
 
 SITE = {"id": "tinh", "ten_day_du": "Ủy ban nhân dân tỉnh Đông Sơn", "dia_chi_web": "https://dongson.gov.vn"}

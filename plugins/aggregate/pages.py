@@ -20,7 +20,7 @@ from feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import escape
 from pelican.generators import Generator
 
-from portal import contract, jsonfmt, project
+from portal import contract, exports, jsonfmt, project
 
 from . import merge, quick_search, search
 from .pipeline import HEALTH_LABELS
@@ -98,9 +98,9 @@ class AggregateGenerator(Generator):
         self._exports(out / "du-lieu")
         # The units' search indexes, read by the search page from this site (same origin), and the quick search's.
         search.copy_into(state_dir(self.settings), self.result.get("tim_kiem") or [], out.parent)
-        own = [i for s in self.context["SECTION_BY_ID"].values() for i in s.items] + list(
-            self.context.get("PORTAL_PAGES", []))
-        quick_search.publish(own, self.settings["PORTAL"], state_dir(self.settings), out.parent)
+        site = self.settings["PORTAL"]
+        own = exports.catalog(exports.published(self.context), site)["muc"]  # as a unit's muc-luc.json lists them
+        quick_search.publish(own, site, state_dir(self.settings), out.parent)
 
     def write_news(self, writer, news: list[dict] | None = None) -> None:
         """The pages and feeds that show the merged news: the list, the overview page, the feeds. The warm

@@ -87,6 +87,11 @@ def catalog(items, site: dict) -> dict:
             "cap_nhat_moi_nhat": latest, "so_luong": len(records), "muc": records}
 
 
+def published(context: dict) -> list:
+    """Every published item of the site: each section's items and the site's own pages."""
+    return [i for s in context["SECTION_BY_ID"].values() for i in s.items] + list(context.get("PORTAL_PAGES", []))
+
+
 def _day(item) -> dt.date | None:
     """An item's day: its ``ngay`` (``cap_nhat`` for a page that has only that), else none."""
     fields = getattr(item, "fields", None) or {}
@@ -131,8 +136,7 @@ def write_all(context: dict, settings: dict) -> None:
         data = export_items(type_id, by_id[type_id].items, site)
         _write(os.path.join(out, "du-lieu", f"{type_id}.json"),
                jsonfmt.dumps(data) + "\n")
-    published = [i for s in by_id.values() for i in s.items] + list(context.get("PORTAL_PAGES", []))
-    _write(os.path.join(out, "du-lieu", f"{CATALOG}.json"), jsonfmt.dumps(catalog(published, site)) + "\n")
+    _write(os.path.join(out, "du-lieu", f"{CATALOG}.json"), jsonfmt.dumps(catalog(published(context), site)) + "\n")
     urls = [("index.html", None)]
     urls += [(s.url, s.items[0].date if s.items else None) for s in by_id.values()]
     for item in list(context.get("articles", [])) + list(context.get("pages", [])):
