@@ -156,7 +156,7 @@ def test_sources_come_from_each_units_catalog_or_what_was_fetched_and_keep_the_l
     assert "không đúng định dạng xuất bản (tại muc/0/url)" in quick_search.collect([LOCAL], {}, output, state)["stp"]
     catalog.write_bytes(b"{ not json")
     errors = quick_search.collect([LOCAL, REMOTE], fetched, output, state)
-    assert "không phải JSON" in errors["stp"]
+    assert errors["stp"].startswith("du-lieu/muc-luc.json: ") and "không phải JSON" in errors["stp"]
     kept = json.loads((state / quick_search.SOURCES).read_text(encoding="utf-8"))["don_vi"][0]["muc"]
     assert kept == stp["muc"]  # the last good items
     catalog.unlink()

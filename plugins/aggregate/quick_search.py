@@ -87,7 +87,7 @@ def _local(path: Path, before: dict | None) -> tuple[str, list, str]:
     try:
         data = parse.parse_export(body, CATALOG)
     except parse.SourceError as exc:
-        return *last, str(exc)
+        return *last, f"{path.parent.name}/{path.name}: {exc}"
     return digest, rows(data["muc"]), ""
 
 
