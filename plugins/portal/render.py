@@ -130,7 +130,7 @@ def run_pelican(project: Project, checked: check.SiteCheck, output: Path,
             for r in collector.records], run.writer
 
 
-SEARCH_PAGES_FORMAT = 1  # of the cache of search_pages()
+SEARCH_PAGES_FORMAT = 2  # of the cache of search_pages(); 2: the indexed element with its closing tag
 SEARCH_MARK = b"data-pagefind-body"  # the theme marks what Pagefind indexes; other pages are skipped
 SEARCH_OPTIONS = ["--keep-index-url", "--silent", "--force-language", "vi"]
 # Pagefind splits its word index into chunks of about this many word positions (default 20,000), and a query

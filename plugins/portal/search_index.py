@@ -22,7 +22,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from . import memory, render, search_bundle, search_supplement, staging, timeline
+from . import memory, render, search_bundle, search_source, search_supplement, staging, timeline
 from .problems import Problem
 from .project import Project
 
@@ -48,8 +48,14 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
     # In memory, only the new ones are then copied to the disk (half a second of a 1,000-page site).
     bundle = staging.scratch(project.output) / f"{FOLDER}-{site_id}-{os.getpid()}"
     render.clear(bundle)
-    cmd = command(project.settings) + ["--site", str(site_out), "--output-path", str(bundle),
-                                       *render.SEARCH_OPTIONS]
+    # What Pagefind reads: the indexed element of each page, not the whole page (the same index, a third less
+    # work: portal.search_source); the site itself when none of its pages is marked.
+    source = bundle.with_name(f"nguon-{site_id}-{os.getpid()}")
+    try:
+        read = source if search_source.write(site_out, source) else site_out
+    except OSError:  # no room in memory for it: Pagefind reads the published pages
+        read = site_out
+    cmd = command(project.settings) + ["--site", str(read), "--output-path", str(bundle), *render.SEARCH_OPTIONS]
     try:
         need = memory.pagefind_mb(len(parts)) if parts else 0.0
         slots = slots or render.SearchSlots()
@@ -62,7 +68,9 @@ def index_site(project: Project, site_id: str, where: str, slots: render.SearchS
             out, err = proc.communicate()
     except OSError as exc:  # no such file, not executable: the command itself could not start
         render.clear(bundle)
+        render.clear(source)
         return [_failed(where, f"không chạy được «{cmd[0]}»: {_reason(exc)}")]
+    render.clear(source)
     try:
         if proc.returncode != 0 or not (bundle / ENTRY).is_file():
             return [_failed(where, (err or out).strip()[:500]

@@ -29,22 +29,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import search_bundle, staging
+from . import search_bundle, search_source, staging
 
 MANIFEST = "bo-sung.json"
 PREFIX = "bo-sung-"
 MAX_PAGES = 50
 EMPTY = {"chi_muc": "", "thay": []}  # what bo-sung.json says while the index is the whole truth
 DATA = ("index", "filter", "fragment")  # the folders of a bundle a merged index is read from
-BODY_START, BODY_END = b"<article", b"</article>"  # the theme's indexed element (_macros.html, bai_tim_kiem)
 
 
 def indexed_part(page: bytes, mark: bytes) -> bytes:
-    """The part of a page Pagefind indexes: the ``<article data-pagefind-body>`` element (content cannot hold
-    an ``article``: the sanitizer removes it); the whole page when it has no such element."""
-    at = page.find(mark)
-    start, end = page.rfind(BODY_START, 0, at), page.find(BODY_END, at)
-    return page[start:end] if at >= 0 and start >= 0 and end >= 0 else page
+    """The part of a page Pagefind indexes: the ``<article data-pagefind-body>`` element
+    (:func:`portal.search_source.element`); the whole page when it has no such element."""
+    found = search_source.element(page) if mark == search_source.MARK else None
+    return page[found[0]:found[1]] if found else page
 
 
 def part_digest(page: bytes, mark: bytes) -> str:
@@ -138,15 +136,11 @@ def write_manifest(live: Path, data: dict) -> None:
 
 
 def _index(scratch: Path, site_out: Path, pages: list[str], command: list[str], env: dict) -> tuple[Path, dict]:
-    """Pagefind over copies of ``pages`` (at their own addresses, so its URLs are the site's); the bundle and its
-    page ids."""
+    """Pagefind over ``pages`` as :mod:`portal.search_source` gives them (at their own addresses, so its URLs are
+    the site's); the bundle and its page ids."""
     shutil.rmtree(scratch, ignore_errors=True)
     source, bundle = scratch / "trang", scratch / "chi-muc"
-    for page in pages:
-        target = source / page
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(site_out / page, target)
-    source.mkdir(parents=True, exist_ok=True)
+    search_source.write(site_out, source, pages)
     subprocess.run(command + ["--site", str(source), "--output-path", str(bundle)], check=True,
                    capture_output=True, env=env, timeout=120)
     if not (bundle / search_bundle.ENTRY).is_file():
