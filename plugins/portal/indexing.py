@@ -36,7 +36,7 @@ class EarlyIndex:
         self.slots = render.SearchSlots(1)
         self.slots.room = self._room
         self.rendering = True
-        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="chi-muc")
+        self._pool = ThreadPoolExecutor(max_workers=_threads(self.workers), thread_name_prefix="chi-muc")
         self._begun: list[Future] = []
 
     def _room(self, need_mb: float) -> None:
@@ -73,14 +73,23 @@ def index_sites(tasks: list[SiteTask], results: list[SiteResult], workers: int =
         return False
     workers = max(1, min(workers, len(due)))
     slots = render.SearchSlots(workers)
-    if workers == 1:
+    if len(due) == 1:
         for task, result in due:
             index_one(task, result, slots)
     else:
-        with ThreadPoolExecutor(max_workers=workers) as indexer:
+        with ThreadPoolExecutor(max_workers=_threads(workers)) as indexer:
             for future in [indexer.submit(index_one, task, result, slots) for task, result in due]:
                 future.result()
     return True
+
+
+def _threads(slots: int) -> int:
+    """Indexing threads for ``slots`` Pagefinds at once: twice as many, so that while a thread files away the
+    index its Pagefind just made (sorts it, reads its page ids, copies it into the site: most of a second
+    for 1,000 pages), another one has started the next Pagefind in the freed slot. With as many threads as
+    slots, both slots stood empty during that time after every pair of sites (the cold build's timeline:
+    0.4–0.9 s each time, nine times at 20 × 1,000)."""
+    return 2 * slots
 
 
 def index_one(task: SiteTask, result: SiteResult, slots: render.SearchSlots) -> None:
