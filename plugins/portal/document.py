@@ -53,10 +53,12 @@ ASSET_FOLDERS = ("tep", "anh")  # copied to the site as they are (STATIC_PATHS)
 BODY_FILE_LINK = re.compile(r"\]\(\s*<?((?:tep|anh)/[^)\s>]+)")
 BODY_FILE_ATTR = re.compile(r"""((?<![\w-])(?:src|href)\s*=\s*["']?)((?:tep|anh)/)""", re.IGNORECASE)
 # Every link target in the body: ](x), reference definitions [id]: x, raw HTML src/href/poster.
+# Each pattern with the text (lower case) a line must hold for it to match: a body without any is not scanned.
 _BODY_TARGETS = (
-    re.compile(r"\]\(\s*<?([^)\s>]+)"),
-    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"),
-    re.compile(r"""(?<![\w-])(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE),
+    (re.compile(r"\]\(\s*<?([^)\s>]+)"), ("](",)),
+    (re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"), ("]:",)),
+    (re.compile(r"""(?<![\w-])(?:src|href|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE),
+     ("src", "href", "poster")),
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
@@ -439,8 +441,12 @@ def _body_links(doc: Document, site_dir: Path) -> list[Problem]:
     relative path is a URL relative to the page, which is written to ``<type>/<slug>.html``.
     """
     problems, seen = [], set()
+    lowered = doc.body.lower()
+    patterns = [pattern for pattern, needles in _BODY_TARGETS if any(n in lowered for n in needles)]
+    if not patterns:
+        return problems  # no pattern can match a line of this body (most news items have no link)
     for offset, line in enumerate(sanitize.prose_lines(doc.body)):
-        for pattern in _BODY_TARGETS:
+        for pattern in patterns:
             for match in pattern.finditer(line):
                 written = next(g for g in match.groups() if g is not None).strip()
                 if (offset, written) in seen:

@@ -172,6 +172,8 @@ def find_problems(body: str, body_line: int, rel: str,
     scanner.close()
     if scanner.max_depth > nesting.MAX_ELEMENT_DEPTH:
         return [nesting.too_deep(rel, body_line, f"{scanner.max_depth} thẻ HTML lồng nhau")]
+    if not scanner.findings:
+        return []
     source, lines = prose_lines(body), body.split("\n")
     cursors: dict[str, tuple[int, int]] = {}
     problems: list[Problem] = []
