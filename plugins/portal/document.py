@@ -498,6 +498,9 @@ def _body_target(written: str, type_id: str, site_dir: Path) -> tuple[str, str, 
 def site_links(html: str) -> str:
     """Links to the site's own files (written relative to the site folder) get Pelican's {static}
     marker, so they resolve from any page depth."""
+    lowered = html.lower()
+    if "tep/" not in lowered and "anh/" not in lowered:
+        return html  # the pattern needs one of them (most bodies link no file of the site)
     return BODY_FILE_ATTR.sub(r"\1{static}/\2", html)
 
 
