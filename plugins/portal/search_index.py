@@ -173,9 +173,14 @@ def swap_in(bundle: Path, live: Path, record: dict | None) -> dict:
         if name == ENTRY:
             continue
         source, target = bundle / name, live / name
-        if target.is_file() and target.stat().st_size == source.stat().st_size and _same(source, target):
+        try:
+            size = target.stat().st_size
+        except FileNotFoundError:  # a name no published file has: no search reads it before the entry
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _place(source, target, new=True)
+            continue
+        if size == source.stat().st_size and _same(source, target):
             continue  # named by its content: already published (keeps its inode for rsync and CDNs)
-        target.parent.mkdir(parents=True, exist_ok=True)
         _place(source, target)
     if not ((live / ENTRY).is_file() and _same(bundle / ENTRY, live / ENTRY)):
         _place(bundle / ENTRY, live / ENTRY)  # the swap: from here on, searches read the new index
@@ -184,14 +189,19 @@ def swap_in(bundle: Path, live: Path, record: dict | None) -> dict:
     return record
 
 
-def _place(source: Path, target: Path) -> None:
+def _place(source: Path, target: Path, new: bool = False) -> None:
     """``source`` renamed over ``target``; from another file system (the bundle in memory: staging.scratch)
-    copied beside ``target`` first, then renamed: a reader meets the old file or the whole new one."""
+    copied beside ``target`` first, then renamed: a reader meets the old file or the whole new one. ``new``:
+    no file has ``target``'s name yet and nothing reads it before the entry names it, so it is copied in
+    place (a cold build's index is a thousand new files)."""
     try:
         os.replace(source, target)
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
+        if new:
+            shutil.copyfile(source, target)
+            return
         tmp = target.with_name(f".tmp-{target.name}-{os.getpid()}")
         try:
             shutil.copyfile(source, tmp)
