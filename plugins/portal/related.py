@@ -1,7 +1,8 @@
 """Related news chosen by the editor (``tin_lien_quan`` of a tin-tuc item): each names another news item of
 the same site by its file name (without ``.md``: what the web editor's relation widget stores, and what an
 editor sees in the folder). :func:`problems` checks the names at check time; :func:`chosen` picks the items
-for the item's page (the theme's ``tin_chon`` filter).
+for the item's page (the theme's ``tin_chon`` filter). :func:`same_section` picks the "Cùng chuyên mục" box
+of an item page (the ``cung_chuyen_muc`` filter).
 
 File names rather than titles: a title may change or be shared by two items, a file name is unique in its
 folder and is what the editor's relation stores (``{{filename}}``).
@@ -59,3 +60,11 @@ def chosen(items, names) -> list:
     by_name = {PurePath(getattr(it, "source_path", "") or "").stem: it for it in items or []}
     picked = [by_name.get(name_of(n)) for n in names or []]
     return [it for it in picked if it is not None]
+
+
+def same_section(items, item, chosen_items=()) -> tuple:
+    """The "Cùng chuyên mục" box of ``item``'s page: the first three of its section's first nine ``items``
+    that are neither ``item`` nor one of the ``chosen_items`` (the editor's related news, shown above it).
+    A tuple: the same three items give the same box, which the page then writes from
+    :func:`portal.shared_parts.dung_chung` (rendered once per site for all the pages that show it)."""
+    return tuple(it for it in (items or [])[:9] if it is not item and it not in (chosen_items or ()))[:3]

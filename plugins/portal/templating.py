@@ -71,7 +71,7 @@ def lua_chon(rows, field: str, loai: str | None = None, thu_tu: str = "nhan") ->
 
 FILTERS = {"ngay": dates.ngay, "ngay_gio": dates.ngay_gio, "thu": dates.thu, "iso": dates.iso,
            "so_tien": dates.so_tien, "mot_dong": mot_dong, "khong_dau": search_words.folded,
-           "tin_chon": related.chosen}
+           "tin_chon": related.chosen, "cung_chuyen_muc": related.same_section}
 # thu_tuc(fields, PORTAL_DVC_QUOC_GIA): what a procedure's page or row says (portal.procedures.summary).
 # The options of a list filter, (label, value) pairs: lua_chon(rows, field, loai, thu_tu) for values as written;
 # lua_chon_loc(values): one option per value whatever its spelling (.options), and the option of one row's text
