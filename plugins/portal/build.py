@@ -624,8 +624,12 @@ def render_sites(tasks: list[SiteTask], jobs: int, early: indexing.EarlyIndex | 
             for index, task in enumerate(tasks):
                 finishing[index] = publisher.submit(_publish, task, render_site(task), early)
         else:
+            # Biggest first (plan_sites), but the second is sent first: the biggest is usually the provincial
+            # site, whose task carries every site's check (23 MB at 20 × 1,000, 0.4 s to pickle), and both
+            # workers waited for it before either began.
+            order = [1, 0, *range(2, len(tasks))] if len(tasks) > 1 else [0]
             with _pool(workers) as pool:
-                futures = {pool.submit(render_site, task): index for index, task in enumerate(tasks)}
+                futures = {pool.submit(render_site, tasks[index]): index for index in order}
                 for future in as_completed(futures):
                     index = futures[future]
                     finishing[index] = publisher.submit(_publish, tasks[index], _rendered(tasks[index], future), early)
