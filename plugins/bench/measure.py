@@ -1,17 +1,22 @@
 """Run a command and measure it as a whole process tree: wall time, CPU time and peak resident memory.
 
 Peak memory is the largest sum of VmRSS over the command and all its descendants, sampled from /proc
-every 20 ms (worker pools and subprocesses such as Pagefind or Hugo count). That sum counts memory
+every :data:`SAMPLE` seconds (worker pools and subprocesses such as Pagefind or Hugo count). That sum counts memory
 shared between processes (libraries, pages a forked worker shares with its parent) once per process,
 so the peak of the summed PSS (proportional set size: shared pages divided among their sharers, the
 physical memory the tree really holds) is recorded too, every :data:`PSS_EVERY` samples: the kernel
 walks every page of a process to answer ``smaps_rollup`` (about 4 ms for a 300 MB worker, holding the
 process's memory lock meanwhile), so reading it at every sample took 15 ms of each 35 ms of a core while
 our builds ran, a measurement slowing what it measures (and our larger process trees more than the
-baselines'). Where /proc is missing the figure is the maximum RSS of any single child, from ``getrusage``.
+baselines'). Even so a sample cost 1 ms of a core (every process's ``/proc/<pid>/stat``, to find the tree),
+and PSS about 2 ms more on average: at a sample every 20 ms, 15 % of a core, which a command that keeps both
+cores busy (our cold build) loses and one that leaves part of a core idle (Pagefind alone, 1.4 cores) does
+not: 8.7 core-seconds of the cold build's 128 went to other programs, nearly all of it this sampler. A sample
+every 50 ms and PSS every 0.5 s cost about 2 % of the machine; a memory peak lasts far longer than that
+(a Pagefind grows to its size in over a second). Where /proc is missing the figure is the maximum RSS of any single child, from ``getrusage``.
 
 CPU time is sampled the same way: at each sample, the user and system time each process of the tree has
-used since the last one (a process that ends between two samples loses at most its last 20 ms). With
+used since the last one (a process that ends between two samples loses at most its last 50 ms). With
 ``trace`` the samples are kept, in bins of :data:`BIN` seconds, as the number of cores the tree kept
 busy and the number the whole machine kept busy (``/proc/stat``): the picture of the timeline
 (:mod:`bench.timeline`) shows both, so the cores the command left idle are told apart from the cores
@@ -31,8 +36,8 @@ from pathlib import Path
 from portal import memory
 
 BIN = 0.5  # seconds per bin of a traced run's CPU samples
-SAMPLE = 0.02  # seconds between two samples of the process tree
-PSS_EVERY = 15  # PSS at one sample in so many (about every 0.3 s): reading it costs the measured processes
+SAMPLE = 0.05  # seconds between two samples of the process tree
+PSS_EVERY = 10  # PSS at one sample in so many (every 0.5 s): reading it costs the measured processes
 
 
 @dataclass
