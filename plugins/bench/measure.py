@@ -13,7 +13,8 @@ and PSS about 2 ms more on average: at a sample every 20 ms, 15 % of a core, whi
 cores busy (our cold build) loses and one that leaves part of a core idle (Pagefind alone, 1.4 cores) does
 not: 8.7 core-seconds of the cold build's 128 went to other programs, nearly all of it this sampler. A sample
 every 50 ms and PSS every 0.5 s cost about 2 % of the machine; a memory peak lasts far longer than that
-(a Pagefind grows to its size in over a second). Where /proc is missing the figure is the maximum RSS of any single child, from ``getrusage``.
+(a Pagefind grows to its size in over a second). Where /proc is missing the figure is the maximum RSS of any
+single child, from ``getrusage``.
 
 CPU time is sampled the same way: at each sample, the user and system time each process of the tree has
 used since the last one (a process that ends between two samples loses at most its last 50 ms). With
